@@ -1,0 +1,70 @@
+import { formatBytes } from '../config/size.js';
+import type { Config } from '../config/settings.js';
+import type { ContainerInfo, ContainerStats } from '../snapshot.js';
+import { worstStatus } from './status.js';
+import type { Check, Finding, Status } from './types.js';
+
+interface Problem {
+  status: Status;
+  text: string;
+  fix: string;
+}
+
+const LIMITS_FIX =
+  'Set HostConfig.Memory and HostConfig.NanoCpus in the module\'s createOptions (production checklist: "Limit container access to host resources").';
+
+export const containersLimits: Check = {
+  id: 'containers.limits',
+  title: 'Container limits and stability',
+  needs: ['containers'],
+  run(snapshot, config) {
+    const stats = new Map((snapshot.containerStats ?? []).map((s) => [s.containerId, s]));
+    return (snapshot.containers ?? []).map((container) => judge(container, stats.get(container.id), config));
+  },
+};
+
+function judge(container: ContainerInfo, stats: ContainerStats | undefined, config: Config): Finding {
+  const { limits } = container;
+  const cpuLimit = limits.nanoCpus > 0 ? limits.nanoCpus / 1e9 : limits.cpuQuota > 0 ? limits.cpuQuota / (limits.cpuPeriod || 100_000) : null;
+  const memoryUsedPercent =
+    stats && limits.memoryBytes > 0 ? Math.round((stats.memoryUsageBytes / limits.memoryBytes) * 1000) / 10 : null;
+  const problems: Problem[] = [];
+
+  if (container.state.oomKilled) {
+    problems.push({ status: 'error', text: 'was killed for lack of memory (OOM)', fix: 'Raise its memory limit or find what makes it grow.' });
+  }
+  if (container.privileged) {
+    problems.push({ status: 'warning', text: 'runs privileged', fix: 'Grant only the devices and capabilities it needs instead of Privileged (Marketplace modules must not be privileged).' });
+  }
+  if (container.restartCount >= config.restartWarnCount) {
+    problems.push({ status: 'warning', text: `restarted ${container.restartCount} times`, fix: 'Read its logs (`iotedge logs <module>` or `docker logs`) to see why it exits.' });
+  }
+  if (limits.memoryBytes === 0) problems.push({ status: 'warning', text: 'no memory limit', fix: LIMITS_FIX });
+  if (cpuLimit === null) problems.push({ status: 'warning', text: 'no CPU limit', fix: LIMITS_FIX });
+  if (memoryUsedPercent !== null && memoryUsedPercent > config.memoryUsageWarnPercent) {
+    problems.push({ status: 'warning', text: `uses ${memoryUsedPercent}% of its ${formatBytes(limits.memoryBytes)} memory limit`, fix: 'Raise its memory limit before it is OOM-killed.' });
+  }
+
+  const details = {
+    state: container.state.status,
+    memoryLimitBytes: limits.memoryBytes,
+    memoryUsageBytes: stats?.memoryUsageBytes ?? null,
+    memoryUsedPercent,
+    cpuLimit,
+    pidsLimit: limits.pidsLimit,
+    privileged: container.privileged,
+    oomKilled: container.state.oomKilled,
+    restartCount: container.restartCount,
+    restartPolicy: container.restartPolicy,
+  };
+  if (problems.length === 0) {
+    return { subject: container.name, status: 'ok', message: `memory limit ${formatBytes(limits.memoryBytes)}, CPU limit ${cpuLimit} CPUs`, details };
+  }
+  return {
+    subject: container.name,
+    status: worstStatus(problems.map((p) => p.status)),
+    message: problems.map((p) => p.text).join('; '),
+    details,
+    remediation: [...new Set(problems.map((p) => p.fix))].join(' '),
+  };
+}

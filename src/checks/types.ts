@@ -1,0 +1,30 @@
+import type { Config } from '../config/settings.js';
+import type { Snapshot, SourceName } from '../snapshot.js';
+
+/** skipped: could not be judged (source missing, nothing applies); never counts as a failure. */
+export type Status = 'ok' | 'warning' | 'error' | 'skipped';
+
+export interface CheckResult {
+  /** Stable check id, e.g. disk.space: users disable checks and route alerts by it. */
+  id: string;
+  /** What was judged: a mount point, a volume, a container. */
+  subject: string;
+  status: Status;
+  /** One line a person can act on. */
+  message: string;
+  /** Evidence, machine-readable, units in the names (freeBytes, freePercent). */
+  details: Record<string, unknown>;
+  /** How to fix it, for anything not ok. */
+  remediation?: string;
+}
+
+/** What a check returns for each subject; the runner adds the id. */
+export type Finding = Omit<CheckResult, 'id'>;
+
+export interface Check {
+  id: string;
+  title: string;
+  /** Sources the check reads: if one failed, the runner reports skipped with its reason instead of running the check. */
+  needs: SourceName[];
+  run(snapshot: Snapshot, config: Config): Finding[];
+}

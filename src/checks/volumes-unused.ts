@@ -1,0 +1,61 @@
+import { formatBytes } from '../config/size.js';
+import { protectionReason } from '../volume-protection.js';
+import type { Check, Finding } from './types.js';
+
+const REMEDIATION =
+  'IoT Edge never removes module volumes (production checklist: "Manage volumes"). Review the list, then remove with `edge-health prune volumes` (dry run first) or `docker volume rm <name>`.';
+
+export const volumesUnused: Check = {
+  id: 'volumes.unused',
+  title: 'Unused Docker volumes',
+  needs: ['volumes'],
+  run(snapshot, config) {
+    const volumes = snapshot.volumes ?? [];
+    const unused = volumes.filter((v) => v.usedBy.length === 0);
+    if (unused.length === 0) {
+      return [{ subject: 'volumes', status: 'ok', message: `all ${volumes.length} volumes are in use`, details: { volumeCount: volumes.length } }];
+    }
+    const judged = unused.map((volume) => ({ volume, protectedBecause: protectionReason(volume, config) }));
+    const removable = judged.filter((j) => !j.protectedBecause).map((j) => j.volume);
+    const sizesKnown = removable.every((v) => v.sizeBytes !== null);
+    const removableBytes = removable.reduce((sum, v) => sum + (v.sizeBytes ?? 0), 0);
+    const overThreshold = sizesKnown && removableBytes > config.unusedVolumesWarnBytes;
+    const totals = {
+      unusedCount: unused.length,
+      removableCount: removable.length,
+      removableBytes: sizesKnown ? removableBytes : null,
+      warnAboveBytes: config.unusedVolumesWarnBytes,
+    };
+
+    return judged.map(({ volume, protectedBecause }): Finding => {
+      const size = volume.sizeBytes === null ? 'size unknown' : formatBytes(volume.sizeBytes);
+      const details = {
+        sizeBytes: volume.sizeBytes,
+        anonymous: volume.anonymous,
+        createdAt: volume.createdAt,
+        protected: protectedBecause !== undefined,
+        ...(protectedBecause ? { protectedBecause } : {}),
+        ...totals,
+      };
+      if (protectedBecause) {
+        return { subject: volume.name, status: 'ok', message: `unused (${size}) but protected: ${protectedBecause}`, details };
+      }
+      if (!overThreshold) {
+        return { subject: volume.name, status: 'ok', message: `unused, ${size}; unused volumes total ${describeTotal(totals)}`, details };
+      }
+      return {
+        subject: volume.name,
+        status: 'warning',
+        message: `unused, ${size}; unused volumes hold ${formatBytes(removableBytes)}, over ${formatBytes(config.unusedVolumesWarnBytes)}`,
+        details,
+        remediation: REMEDIATION,
+      };
+    });
+  },
+};
+
+function describeTotal(totals: { removableBytes: number | null; warnAboveBytes: number }): string {
+  return totals.removableBytes === null
+    ? 'unknown (volume sizes not collected)'
+    : `${formatBytes(totals.removableBytes)}, within ${formatBytes(totals.warnAboveBytes)}`;
+}

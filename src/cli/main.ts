@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { AGENT_VERSION } from '../version.js';
+import { EXIT_AGENT_FAILED, UsageError, checkCommand } from './check-command.js';
+
+const program = new Command('edge-health')
+  .description('Host health for Azure IoT Edge devices: disk, Docker volumes, container logs and limits.')
+  .version(AGENT_VERSION)
+  .showHelpAfterError('(add --help for usage)')
+  .exitOverride();
+checkCommand(program).exitOverride();
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Commander has printed the message; help and --version end with code 0.
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_AGENT_FAILED;
+  } else {
+    process.stderr.write(`edge-health: ${error instanceof UsageError ? error.message : (error as Error).stack}\n`);
+    process.exitCode = EXIT_AGENT_FAILED;
+  }
+}

@@ -1,0 +1,58 @@
+import type Docker from 'dockerode';
+import type { ContainerInfo } from '../snapshot.js';
+import { mapLimit } from './map-limit.js';
+
+const INSPECT_CONCURRENCY = 8;
+
+/** Every container in any state, inspected once each. */
+export async function collectContainers(docker: Docker, signal: AbortSignal): Promise<ContainerInfo[]> {
+  const listed = await docker.listContainers({ all: true, abortSignal: signal });
+  const inspected = await mapLimit(listed, INSPECT_CONCURRENCY, async (summary) => {
+    try {
+      return await docker.getContainer(summary.Id).inspect({ abortSignal: signal });
+    } catch (error) {
+      // Removed between list and inspect: it is no longer there to judge.
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+  });
+  return inspected.filter((c) => c !== undefined).map(toContainerInfo);
+}
+
+export function toContainerInfo(c: Docker.ContainerInspectInfo): ContainerInfo {
+  const host = c.HostConfig;
+  return {
+    id: c.Id,
+    name: c.Name.replace(/^\//, ''),
+    image: c.Config.Image,
+    imageId: c.Image,
+    createdAt: c.Created,
+    labels: c.Config.Labels ?? {},
+    state: {
+      status: c.State.Status,
+      running: c.State.Running,
+      oomKilled: c.State.OOMKilled,
+      exitCode: c.State.ExitCode,
+      startedAt: c.State.StartedAt,
+    },
+    restartCount: c.RestartCount,
+    restartPolicy: host.RestartPolicy?.Name || 'no',
+    privileged: host.Privileged ?? false,
+    limits: {
+      memoryBytes: host.Memory ?? 0,
+      nanoCpus: host.NanoCpus ?? 0,
+      cpuQuota: host.CpuQuota ?? 0,
+      cpuPeriod: host.CpuPeriod ?? 0,
+      pidsLimit: host.PidsLimit && host.PidsLimit > 0 ? host.PidsLimit : null,
+    },
+    logConfig: { type: host.LogConfig?.Type ?? '', config: host.LogConfig?.Config ?? {} },
+    logPath: c.LogPath ?? '',
+    mounts: (c.Mounts ?? []).map((m) => ({
+      type: m.Type,
+      ...(m.Name ? { name: m.Name } : {}),
+      source: m.Source,
+      destination: m.Destination,
+      readOnly: !m.RW,
+    })),
+  };
+}

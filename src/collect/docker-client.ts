@@ -1,0 +1,68 @@
+// Finds the engine the way Docker's own tools do (DOCKER_HOST, else the default socket) and
+// agrees on an API version whose response shapes this agent knows.
+import Docker from 'dockerode';
+
+/** Oldest API read here: Moby 20.10, the engine IoT Edge has shipped since 2021 (one-shot stats arrived in it). */
+export const OLDEST_API = '1.41';
+/** Newest API read here: 1.52 changed the shape of the volume part of /system/df. */
+export const NEWEST_API = '1.51';
+
+/** The fields of GET /version read here. */
+export interface EngineVersion {
+  Version: string;
+  ApiVersion: string;
+  MinAPIVersion?: string;
+  Platform?: { Name?: string };
+}
+
+export interface EngineConnection {
+  docker: Docker;
+  endpoint: string;
+  apiVersion: string;
+  version: EngineVersion;
+}
+
+export function engineEndpoint(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+}
+
+export async function connectEngine(signal: AbortSignal): Promise<EngineConnection> {
+  const endpoint = engineEndpoint();
+  let version: EngineVersion;
+  try {
+    // /version is served unversioned by every engine, so it is asked before any version is chosen.
+    version = await getJson<EngineVersion>(new Docker(), '/version', {}, signal);
+  } catch (error) {
+    throw new Error(`Docker engine not reachable at ${endpoint}: ${(error as Error).message}`, { cause: error });
+  }
+  const apiVersion = negotiateApiVersion(version.ApiVersion, version.MinAPIVersion ?? OLDEST_API);
+  return { docker: new Docker({ version: `v${apiVersion}` }), endpoint, apiVersion, version };
+}
+
+/** The newest version both sides speak, as the Docker CLI negotiates it. */
+export function negotiateApiVersion(engineApi: string, engineMinApi: string): string {
+  const chosen = compareApiVersions(engineApi, NEWEST_API) < 0 ? engineApi : NEWEST_API;
+  if (compareApiVersions(chosen, OLDEST_API) < 0) {
+    throw new Error(`engine API ${engineApi} is older than ${OLDEST_API}, the oldest this agent reads (Moby 20.10)`);
+  }
+  if (compareApiVersions(chosen, engineMinApi) < 0) {
+    throw new Error(`engine requires API ${engineMinApi} or newer; this agent reads up to ${NEWEST_API}`);
+  }
+  return chosen;
+}
+
+export function compareApiVersions(a: string, b: string): number {
+  const [aMajor, aMinor] = a.split('.').map(Number);
+  const [bMajor, bMinor] = b.split('.').map(Number);
+  return aMajor - bMajor || aMinor - bMinor;
+}
+
+/** A raw GET for endpoints dockerode does not pass query options to. */
+export function getJson<T>(docker: Docker, path: string, query: Record<string, string>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    docker.modem.dial(
+      { path: `${path}?`, method: 'GET', options: query, abortSignal: signal, statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' } } as never,
+      (error: unknown, data: unknown) => (error ? reject(error) : resolve(data as T)),
+    );
+  });
+}

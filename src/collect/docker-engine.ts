@@ -1,0 +1,32 @@
+import type { DockerEngine } from '../snapshot.js';
+import { type EngineConnection, getJson } from './docker-client.js';
+
+/** The fields of GET /info read here. */
+interface EngineInfo {
+  OperatingSystem?: string;
+  DockerRootDir?: string;
+  Driver?: string;
+  LoggingDriver?: string;
+  CgroupVersion?: string;
+  MemTotal?: number;
+  NCPU?: number;
+}
+
+/** `docker info` and `docker version`, reduced to what checks read. */
+export async function collectDockerEngine(engine: EngineConnection, signal: AbortSignal): Promise<DockerEngine> {
+  const info = await getJson<EngineInfo>(engine.docker, '/info', {}, signal);
+  return {
+    endpoint: engine.endpoint,
+    apiVersion: engine.apiVersion,
+    engineApiVersion: engine.version.ApiVersion,
+    engineVersion: engine.version.Version,
+    platformName: engine.version.Platform?.Name ?? '',
+    operatingSystem: info.OperatingSystem ?? '',
+    dataRoot: info.DockerRootDir ?? '/var/lib/docker',
+    storageDriver: info.Driver ?? '',
+    loggingDriver: info.LoggingDriver ?? '',
+    cgroupVersion: info.CgroupVersion ?? '',
+    memTotalBytes: info.MemTotal ?? 0,
+    cpus: info.NCPU ?? 0,
+  };
+}

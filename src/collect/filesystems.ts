@@ -1,0 +1,80 @@
+import { stat, statfs } from 'node:fs/promises';
+import si from 'systeminformation';
+import type { FilesystemInfo, FilesystemRole, FilesystemScan } from '../snapshot.js';
+import { hostPath } from './host-path.js';
+import { describeError } from './run-source.js';
+
+export interface WatchedPath {
+  path: string;
+  role: FilesystemRole;
+}
+
+interface Mount {
+  mount: string;
+  device: string;
+  type: string;
+}
+
+/** Size, free space and inodes of the filesystem under each watched host path, one entry per filesystem. */
+export async function collectFilesystems(hostRoot: string, watched: WatchedPath[]): Promise<FilesystemScan> {
+  const [mounts, measured] = await Promise.all([listMounts(), Promise.all(watched.map((w) => measure(hostRoot, w)))]);
+  const byDevice = new Map<number, FilesystemInfo>();
+  const unreadable: FilesystemScan['unreadable'] = [];
+  for (const entry of measured) {
+    if ('error' in entry) {
+      unreadable.push(entry);
+      continue;
+    }
+    const known = byDevice.get(entry.device);
+    if (known) {
+      if (!known.watchedPaths.some((w) => w.path === entry.watched.path)) known.watchedPaths.push(entry.watched);
+      continue;
+    }
+    const mount = mountOf(mounts, hostPath(hostRoot, entry.watched.path));
+    byDevice.set(entry.device, {
+      path: entry.watched.path,
+      watchedPaths: [entry.watched],
+      mount: mount?.mount ?? null,
+      device: mount?.device ?? null,
+      type: mount?.type ?? null,
+      ...entry.usage,
+    });
+  }
+  return { filesystems: [...byDevice.values()], unreadable };
+}
+
+async function measure(hostRoot: string, watched: WatchedPath) {
+  const local = hostPath(hostRoot, watched.path);
+  try {
+    const [fs, info] = await Promise.all([statfs(local), stat(local)]);
+    return {
+      watched,
+      device: info.dev,
+      usage: {
+        sizeBytes: fs.blocks * fs.bsize,
+        availableBytes: fs.bavail * fs.bsize,
+        inodesTotal: fs.files,
+        inodesFree: fs.ffree,
+      },
+    };
+  } catch (error) {
+    return { ...watched, error: describeError(error) };
+  }
+}
+
+/** Mount table as systeminformation reads it; only used to name the device and type, so failures leave them null. */
+async function listMounts(): Promise<Mount[]> {
+  try {
+    const list = await si.fsSize();
+    return list.map((m) => ({ mount: m.mount, device: m.fs, type: m.type }));
+  } catch {
+    return [];
+  }
+}
+
+/** The mount with the longest mount point containing the path. */
+function mountOf(mounts: Mount[], localPath: string): Mount | undefined {
+  return mounts
+    .filter((m) => localPath === m.mount || localPath.startsWith(m.mount === '/' ? '/' : `${m.mount}/`))
+    .sort((a, b) => b.mount.length - a.mount.length)[0];
+}

@@ -1,0 +1,92 @@
+// One collection cycle: every source once, each under its own deadline, failures kept as data.
+import type { Config } from '../config/settings.js';
+import type { Snapshot, SourceName, SourceStatus } from '../snapshot.js';
+import { collectContainerLogs } from './container-logs.js';
+import { collectContainerStats } from './container-stats.js';
+import { collectContainers } from './containers.js';
+import { collectDaemonConfig } from './daemon-config.js';
+import { connectEngine } from './docker-client.js';
+import { collectDockerEngine } from './docker-engine.js';
+import { type WatchedPath, collectFilesystems } from './filesystems.js';
+import { type SourceRun, runSource } from './run-source.js';
+import { type VolumeSizeCache, collectVolumeSizes } from './volume-sizes.js';
+import { collectVolumes } from './volumes.js';
+
+export interface CollectOptions {
+  config: Config;
+  /** Kept by a long-running agent between cycles; a one-shot run passes a fresh one. */
+  volumeSizeCache?: { current?: VolumeSizeCache };
+  now?: () => Date;
+}
+
+export async function collectSnapshot({ config, volumeSizeCache = {}, now = () => new Date() }: CollectOptions): Promise<Snapshot> {
+  const collectedAt = now();
+  const timeoutMs = config.collectTimeoutSeconds * 1000;
+  const run = <T>(collect: Parameters<typeof runSource<T>>[1]) => runSource(timeoutMs, collect);
+
+  const dockerRun = await run(async (signal) => {
+    const engine = await connectEngine(signal);
+    return { engine, info: await collectDockerEngine(engine, signal) };
+  });
+  const engine = dockerRun.value?.engine;
+  const dataRoot = dockerRun.value?.info.dataRoot;
+
+  const watched: WatchedPath[] = [
+    { path: '/', role: 'root' },
+    ...(dataRoot ? [{ path: dataRoot, role: 'dockerDataRoot' as const }] : []),
+    ...config.extraPaths.map((path) => ({ path, role: 'configured' as const })),
+  ];
+  const hostSources = Promise.all([
+    run(() => collectFilesystems(config.hostRoot, watched)),
+    run((signal) => collectDaemonConfig(config.hostRoot, config.daemonConfigPath, signal)),
+  ]);
+
+  const containers = engine ? await run((signal) => collectContainers(engine.docker, signal)) : blocked(dockerRun);
+  const list = containers.value;
+  const [containerStats, containerLogs, sizes] = await Promise.all([
+    engine && list ? run((signal) => collectContainerStats(engine.docker, list, signal)) : blocked(containers),
+    list && dataRoot ? run((_, note) => collectContainerLogs(list, dataRoot, config.hostRoot, note)) : blocked(containers),
+    !config.volumeSizes
+      ? notRun('not asked for (volumeSizes is off)')
+      : engine
+        ? run((signal, note) =>
+            collectVolumeSizes(engine.docker, engine.apiVersion, volumeSizeCache, config.volumeSizesMaxAgeSeconds * 1000, collectedAt.getTime(), signal, note),
+          )
+        : blocked(dockerRun),
+  ]);
+  const volumes = engine && list ? await run((signal) => collectVolumes(engine.docker, list, sizes.value, signal)) : blocked(containers);
+  const [filesystems, daemonConfig] = await hostSources;
+
+  const sources: Record<SourceName, SourceStatus> = {
+    docker: dockerRun.status,
+    containers: containers.status,
+    containerStats: containerStats.status,
+    containerLogs: containerLogs.status,
+    volumes: volumes.status,
+    volumeSizes: sizes.status,
+    daemonConfig: daemonConfig.status,
+    filesystems: filesystems.status,
+  };
+  return {
+    schemaVersion: 1,
+    collectedAt: collectedAt.toISOString(),
+    hostRoot: config.hostRoot,
+    sources,
+    docker: dockerRun.value?.info ?? null,
+    containers: list,
+    containerStats: containerStats.value,
+    containerLogs: containerLogs.value,
+    volumes: volumes.value,
+    daemonConfig: daemonConfig.value,
+    filesystems: filesystems.value,
+  };
+}
+
+/** A source that cannot run because one it builds on failed carries that failure's reason. */
+function blocked(by: SourceRun<unknown>): SourceRun<never> {
+  return notRun(by.status.error ?? 'not collected');
+}
+
+function notRun(reason: string): SourceRun<never> {
+  return { value: null, status: { ok: false, durationMs: 0, error: reason } };
+}

@@ -1,0 +1,98 @@
+// The one list of settings. Environment variables, command-line flags (and, in the module,
+// desired properties) are all derived from it and validated by the same schema.
+import { z } from 'zod';
+import { parseSize } from './size.js';
+
+/** How a setting is written as text (env var, flag). */
+export type SettingKind = 'string' | 'number' | 'bytes' | 'boolean' | 'list';
+
+export interface Setting<S extends z.ZodType = z.ZodType> {
+  kind: SettingKind;
+  schema: S;
+  default: z.output<S>;
+  description: string;
+}
+
+function setting<S extends z.ZodType>(kind: SettingKind, schema: S, defaultValue: z.output<S>, description: string): Setting<S> {
+  return { kind, schema, default: defaultValue, description };
+}
+
+const percent = z.number().min(0).max(100);
+const seconds = (max: number) => z.number().int().min(1).max(max);
+const names = z.array(z.string().min(1));
+/** Whole bytes, or a size such as "100MiB" or "1g". */
+const bytes = z.union([
+  z.number().int().min(0),
+  z.string().transform((text, ctx) => {
+    const value = parseSize(text);
+    if (value === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected a size such as 100MiB or 1g, got "${text}"` });
+      return z.NEVER;
+    }
+    return value;
+  }),
+]);
+
+const MiB = 1024 ** 2;
+const GiB = 1024 ** 3;
+
+export const SETTINGS = {
+  hostRoot: setting('string', z.string(), '',
+    'Folder where the host filesystem is visible: empty on the host itself, e.g. /host inside the module container. Every host path is read through it.'),
+  daemonConfigPath: setting('string', z.string().min(1), '/etc/docker/daemon.json',
+    'Host path of the Docker daemon configuration file.'),
+  extraPaths: setting('list', names, [],
+    'More host paths whose filesystems disk.space and disk.inodes watch, besides / and the Docker data root.'),
+  collectTimeoutSeconds: setting('number', seconds(300), 20,
+    'Longest time one collector may take before it is recorded as failed.'),
+  volumeSizes: setting('boolean', z.boolean(), true,
+    'Ask the engine for volume sizes (/system/df walks every volume: expensive on large hosts).'),
+  volumeSizesMaxAgeSeconds: setting('number', z.number().int().min(0).max(86400 * 7), 3600,
+    'How long a long-running agent reuses volume sizes before asking the engine again (0: every cycle).'),
+  protectedVolumes: setting('list', names, [],
+    'Volume names never offered for removal; * and ? match any characters. Volumes of edgeAgent/edgeHub are always protected.'),
+  protectLabel: setting('string', z.string().min(1), 'edge-health.protect',
+    'A volume carrying this label (with any value but "false") is protected.'),
+  disabledChecks: setting('list', names, [],
+    'Check ids not to run, e.g. logs.size.'),
+  diskFreeWarnPercent: setting('number', percent, 20, 'disk.space: warning below this % of free space.'),
+  diskFreeErrorPercent: setting('number', percent, 10, 'disk.space: error below this % of free space.'),
+  inodesFreeWarnPercent: setting('number', percent, 20, 'disk.inodes: warning below this % of free inodes.'),
+  inodesFreeErrorPercent: setting('number', percent, 10, 'disk.inodes: error below this % of free inodes.'),
+  unusedVolumesWarnBytes: setting('bytes', bytes, 1 * GiB,
+    'volumes.unused: warning when unused, unprotected volumes hold more than this in total.'),
+  logWarnBytes: setting('bytes', bytes, 100 * MiB, 'logs.size: warning when one container\'s logs exceed this.'),
+  logErrorBytes: setting('bytes', bytes, 1 * GiB, 'logs.size: error when one container\'s logs exceed this.'),
+  logsTotalWarnBytes: setting('bytes', bytes, 2 * GiB, 'logs.size: warning when all containers\' logs together exceed this.'),
+  restartWarnCount: setting('number', z.number().int().min(1), 5,
+    'containers.limits: warning when the engine restarted a container this many times.'),
+  memoryUsageWarnPercent: setting('number', percent, 90,
+    'containers.limits: warning when a running container uses more than this % of its memory limit.'),
+  logLevel: setting('string', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'warn',
+    'Agent log level (logs go to standard error as JSON lines).'),
+};
+
+export type SettingKey = keyof typeof SETTINGS;
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+export type Config = { [K in SettingKey]: z.output<(typeof SETTINGS)[K]['schema']> };
+
+/** Pairs of settings where the first must not be below the second. */
+export const ORDERED_PAIRS: [SettingKey, SettingKey][] = [
+  ['diskFreeWarnPercent', 'diskFreeErrorPercent'],
+  ['inodesFreeWarnPercent', 'inodesFreeErrorPercent'],
+  ['logErrorBytes', 'logWarnBytes'],
+];
+
+export function defaultConfig(): Config {
+  return Object.fromEntries(SETTING_KEYS.map((key) => [key, structuredClone(SETTINGS[key].default)])) as Config;
+}
+
+/** EDGE_HEALTH_DISK_FREE_WARN_PERCENT for diskFreeWarnPercent. */
+export function envName(key: SettingKey): string {
+  return `EDGE_HEALTH_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+/** --disk-free-warn-percent for diskFreeWarnPercent. */
+export function flagName(key: SettingKey): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
