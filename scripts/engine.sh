@@ -17,15 +17,15 @@ test_image="edge-health-test/busybox:1"
 say() { printf 'engine: %s\n' "$*" >&2; }
 
 install_engine() {
-  command -v dockerd >/dev/null && command -v busybox >/dev/null && return 0
+  command -v dockerd >/dev/null && command -v busybox >/dev/null && command -v curl >/dev/null && return 0
   if [ "$(id -u)" != 0 ]; then
-    say "dockerd or busybox is missing; as root run: apt-get install docker.io busybox-static"
+    say "dockerd or busybox is missing; as root run: apt-get install docker.io busybox-static curl"
     exit 1
   fi
   say "installing docker.io and busybox-static from Debian"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends docker.io busybox-static >/dev/null
+  apt-get install -y -qq docker.io busybox-static curl >/dev/null
 }
 
 engine_up() { [ -S "$sock" ] && docker_api /_ping >/dev/null 2>&1; }
@@ -33,8 +33,18 @@ engine_up() { [ -S "$sock" ] && docker_api /_ping >/dev/null 2>&1; }
 docker_api() { curl -fsS --unix-socket "$sock" "http://localhost$1"; }
 
 start_engine() {
-  mkdir -p "$dir/root" "$dir/exec"
   if engine_up; then say "already running at unix://$sock"; return 0; fi
+  # A fresh data root each start: nothing an interrupted earlier run planted shows up in findings.
+  # Only a folder this script made (it carries the marker) is ever wiped.
+  if [ -d "$dir" ] && [ ! -e "$dir/.edge-health-engine" ] && [ -n "$(ls -A "$dir")" ]; then
+    say "$dir is not empty and was not made by this script: choose another EDGE_HEALTH_ENGINE_DIR"
+    exit 1
+  fi
+  mkdir -p "$dir"
+  touch "$dir/.edge-health-engine"
+  stop_engine >/dev/null 2>&1
+  rm -rf "$dir/root" "$dir/exec"
+  mkdir -p "$dir/root" "$dir/exec"
   say "starting dockerd (data root $dir/root)"
   # Detached with setsid so the engine outlives this script and the test run owns it.
   setsid dockerd \

@@ -1,22 +1,20 @@
 // Command-line flags for every setting, derived from the settings list so flags, env vars and docs never drift.
 import { type Command, Option } from 'commander';
 import { type ConfigLayer, fromText } from '../config/resolve.js';
-import { SETTINGS, SETTING_KEYS, type SettingKey, defaultConfig, envName, flagName } from '../config/settings.js';
+import { SETTINGS, SETTING_KEYS, type SettingKey, describeDefault, envName, flagName } from '../config/settings.js';
 
 export function addSettingOptions(command: Command): Command {
-  const defaults = defaultConfig();
   for (const key of SETTING_KEYS) {
-    const { kind, description } = SETTINGS[key];
-    const shown = JSON.stringify(defaults[key]);
-    const help = `${description} [env ${envName(key)}, default ${shown}]`;
+    const { kind, description, placeholder } = SETTINGS[key];
+    const help = `${description} [env ${envName(key)}, default ${describeDefault(key)}]`;
     const flag = flagName(key);
     if (kind === 'boolean') {
       command.addOption(new Option(flag, help));
       command.addOption(new Option(`--no-${flag.slice(2)}`, `Turn off ${flag}.`));
     } else if (kind === 'list') {
-      command.addOption(new Option(`${flag} <items>`, `${help} (comma-separated, repeatable)`).argParser(collect));
+      command.addOption(new Option(`${flag} <${placeholder}>`, `${help} (comma-separated, repeatable)`).argParser(collect));
     } else {
-      command.addOption(new Option(`${flag} <${kind === 'number' ? 'number' : kind === 'bytes' ? 'size' : 'value'}>`, help));
+      command.addOption(new Option(`${flag} <${placeholder}>`, help));
     }
   }
   return command;

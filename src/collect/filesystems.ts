@@ -30,7 +30,7 @@ export async function collectFilesystems(hostRoot: string, watched: WatchedPath[
       if (!known.watchedPaths.some((w) => w.path === entry.watched.path)) known.watchedPaths.push(entry.watched);
       continue;
     }
-    const mount = mountOf(mounts, hostPath(hostRoot, entry.watched.path));
+    const mount = await mountOf(mounts, hostPath(hostRoot, entry.watched.path), entry.device);
     byDevice.set(entry.device, {
       path: entry.watched.path,
       watchedPaths: [entry.watched],
@@ -72,9 +72,18 @@ async function listMounts(): Promise<Mount[]> {
   }
 }
 
-/** The mount with the longest mount point containing the path. */
-function mountOf(mounts: Mount[], localPath: string): Mount | undefined {
-  return mounts
+/**
+ * The mount holding the path: the longest mount point above it that is the same device.
+ * The device test matters because the mount list leaves out pseudo filesystems (/proc, tmpfs…),
+ * whose paths would otherwise be put on the mount above them.
+ */
+async function mountOf(mounts: Mount[], localPath: string, device: number): Promise<Mount | undefined> {
+  const above = mounts
     .filter((m) => localPath === m.mount || localPath.startsWith(m.mount === '/' ? '/' : `${m.mount}/`))
-    .sort((a, b) => b.mount.length - a.mount.length)[0];
+    .sort((a, b) => b.mount.length - a.mount.length);
+  for (const mount of above) {
+    const info = await stat(mount.mount).catch(() => undefined);
+    if (info?.dev === device) return mount;
+  }
+  return undefined;
 }

@@ -1,7 +1,7 @@
 // The one list of settings. Environment variables, command-line flags (and, in the module,
 // desired properties) are all derived from it and validated by the same schema.
 import { z } from 'zod';
-import { parseSize } from './size.js';
+import { formatBytes, parseSize } from './size.js';
 
 /** How a setting is written as text (env var, flag). */
 export type SettingKind = 'string' | 'number' | 'bytes' | 'boolean' | 'list';
@@ -11,10 +11,20 @@ export interface Setting<S extends z.ZodType = z.ZodType> {
   schema: S;
   default: z.output<S>;
   description: string;
+  /** What the flag's value is called in --help, e.g. <dir>. */
+  placeholder: string;
 }
 
-function setting<S extends z.ZodType>(kind: SettingKind, schema: S, defaultValue: z.output<S>, description: string): Setting<S> {
-  return { kind, schema, default: defaultValue, description };
+const PLACEHOLDERS: Record<SettingKind, string> = { string: 'text', number: 'number', bytes: 'size', boolean: '', list: 'items' };
+
+function setting<S extends z.ZodType>(
+  kind: SettingKind,
+  schema: S,
+  defaultValue: z.output<S>,
+  description: string,
+  placeholder = PLACEHOLDERS[kind],
+): Setting<S> {
+  return { kind, schema, default: defaultValue, description, placeholder };
 }
 
 const percent = z.number().min(0).max(100);
@@ -38,11 +48,11 @@ const GiB = 1024 ** 3;
 
 export const SETTINGS = {
   hostRoot: setting('string', z.string(), '',
-    'Folder where the host filesystem is visible: empty on the host itself, e.g. /host inside the module container. Every host path is read through it.'),
+    'Folder where the host filesystem is visible: empty on the host itself, e.g. /host inside the module container. Every host path is read through it.', 'dir'),
   daemonConfigPath: setting('string', z.string().min(1), '/etc/docker/daemon.json',
-    'Host path of the Docker daemon configuration file.'),
+    'Host path of the Docker daemon configuration file.', 'file'),
   extraPaths: setting('list', names, [],
-    'More host paths whose filesystems disk.space and disk.inodes watch, besides / and the Docker data root.'),
+    'More host paths whose filesystems disk.space and disk.inodes watch, besides / and the Docker data root.', 'paths'),
   collectTimeoutSeconds: setting('number', seconds(300), 20,
     'Longest time one collector may take before it is recorded as failed.'),
   volumeSizes: setting('boolean', z.boolean(), true,
@@ -50,11 +60,11 @@ export const SETTINGS = {
   volumeSizesMaxAgeSeconds: setting('number', z.number().int().min(0).max(86400 * 7), 3600,
     'How long a long-running agent reuses volume sizes before asking the engine again (0: every cycle).'),
   protectedVolumes: setting('list', names, [],
-    'Volume names never offered for removal; * and ? match any characters. Volumes of edgeAgent/edgeHub are always protected.'),
+    'Volume names never offered for removal; * and ? match any characters. Volumes of edgeAgent/edgeHub are always protected.', 'names'),
   protectLabel: setting('string', z.string().min(1), 'edge-health.protect',
-    'A volume carrying this label (with any value but "false") is protected.'),
+    'A volume carrying this label (with any value but "false") is protected.', 'label'),
   disabledChecks: setting('list', names, [],
-    'Check ids not to run, e.g. logs.size.'),
+    'Check ids not to run, e.g. logs.size.', 'ids'),
   diskFreeWarnPercent: setting('number', percent, 20, 'disk.space: warning below this % of free space.'),
   diskFreeErrorPercent: setting('number', percent, 10, 'disk.space: error below this % of free space.'),
   inodesFreeWarnPercent: setting('number', percent, 20, 'disk.inodes: warning below this % of free inodes.'),
@@ -69,7 +79,7 @@ export const SETTINGS = {
   memoryUsageWarnPercent: setting('number', percent, 90,
     'containers.limits: warning when a running container uses more than this % of its memory limit.'),
   logLevel: setting('string', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'warn',
-    'Agent log level (logs go to standard error as JSON lines).'),
+    'Agent log level (logs go to standard error as JSON lines).', 'level'),
 };
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -95,4 +105,10 @@ export function envName(key: SettingKey): string {
 /** --disk-free-warn-percent for diskFreeWarnPercent. */
 export function flagName(key: SettingKey): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** A setting's default as a user would write it: "1GiB", "20", "[]". */
+export function describeDefault(key: SettingKey): string {
+  const { kind, default: value } = SETTINGS[key];
+  return kind === 'bytes' ? formatBytes(value as number).replace(' ', '') : JSON.stringify(value);
 }

@@ -11,7 +11,7 @@ export function parseSize(text: string): number | undefined {
   return Math.round(Number(match[1]) * UNITS[match[2].toLowerCase()]);
 }
 
-/** "1.5 GiB" for 1610612736: for messages people read. */
+/** "1.5 GiB" for 1610612736, "1 GiB" for 1073741824: for messages people read. */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   let value = bytes;
@@ -21,5 +21,5 @@ export function formatBytes(bytes: number): string {
     unit += 1;
   }
   const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${value.toFixed(digits)} ${units[unit]}`;
+  return `${Number(value.toFixed(digits))} ${units[unit]}`;
 }

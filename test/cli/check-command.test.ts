@@ -1,0 +1,94 @@
+// `edge-health check` as a new user meets it: help, bad input, and a host without Docker.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../../src/report/build.js';
+import { runCli } from '../support/cli.js';
+
+const noEngine = { DOCKER_HOST: `unix://${path.join(tmpdir(), 'no-such-engine.sock')}` };
+
+describe('edge-health check', () => {
+  it('documents every setting with its env var and default in --help', async () => {
+    const { code, stdout } = await runCli(['check', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('--host-root <dir>');
+    expect(stdout).toMatch(/--disk-free-warn-percent <number>[\s\S]*env EDGE_HEALTH_DISK_FREE_WARN_PERCENT, default 20/);
+    expect(stdout).toContain('--no-volume-sizes');
+    expect(stdout).toContain('--json');
+    expect(stdout).toContain('--warnings-as-errors');
+  });
+
+  it('refuses an unknown flag with exit code 2', async () => {
+    const { code, stderr, stdout } = await runCli(['check', '--frobnicate']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("unknown option '--frobnicate'");
+    expect(stdout).toBe('');
+  });
+
+  it('refuses a threshold that is not a number, naming the flag', async () => {
+    const { code, stderr } = await runCli(['check', '--disk-free-warn-percent', 'lots']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--disk-free-warn-percent: expected a number, got "lots"');
+  });
+
+  it('refuses a bad setting from the environment, naming the variable', async () => {
+    const { code, stderr } = await runCli(['check'], { EDGE_HEALTH_LOG_WARN_BYTES: '12 parsecs' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('EDGE_HEALTH_LOG_WARN_BYTES: expected a size such as 100MiB or 1g, got "12 parsecs"');
+  });
+
+  it('refuses thresholds in the wrong order and unknown check ids, all at once', async () => {
+    const { code, stderr } = await runCli(['check', '--disk-free-warn-percent', '5', '--disabled-checks', 'disk.spaec']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--disk-free-warn-percent (5) must not be below diskFreeErrorPercent (10)');
+    expect(stderr).toContain('--disabled-checks: unknown check id "disk.spaec"');
+  });
+
+  it('refuses a host root that does not exist or is not a folder', async () => {
+    const missing = await runCli(['check', '--host-root', '/no/such/host']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--host-root /no/such/host: no such directory');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'eh-')), 'plain-file');
+    writeFileSync(file, '');
+    const notDir = await runCli(['check'], { EDGE_HEALTH_HOST_ROOT: file });
+    expect(notDir.code).toBe(2);
+    expect(notDir.stderr).toContain(`EDGE_HEALTH_HOST_ROOT ${file}: not a directory`);
+  });
+
+  it('without an engine skips the Docker checks with the reason and still checks the disks', async () => {
+    const { code, stdout } = await runCli(['check', '--json'], noEngine);
+    const report = JSON.parse(stdout) as Report;
+    const statusOf = (id: string) => report.checks.find((c) => c.id === id)?.status;
+    expect(statusOf('disk.space')).not.toBe('skipped');
+    expect(statusOf('disk.inodes')).not.toBe('skipped');
+    for (const id of ['volumes.unused', 'logs.size', 'logs.policy', 'containers.limits']) {
+      expect(statusOf(id)).toBe('skipped');
+      expect(report.results.find((r) => r.id === id)?.message).toMatch(/Docker engine not reachable at unix:\/\/.*no-such-engine\.sock/);
+    }
+    expect(report.docker).toBeNull();
+    expect(code).toBe(report.counts.error > 0 ? 1 : 0);
+  });
+
+  it('prints a readable report: one line per check and the reason Docker was not checked', async () => {
+    const { stdout } = await runCli(['check'], noEngine);
+    for (const id of ['disk.space', 'disk.inodes', 'volumes.unused', 'logs.size', 'logs.policy', 'containers.limits']) {
+      expect(stdout).toMatch(new RegExp(`^(OK  |WARN|ERR |SKIP) ${id.replace('.', '\\.')} `, 'm'));
+    }
+    expect(stdout).toMatch(/^SKIP volumes\.unused .*Docker engine not reachable/m);
+    expect(stdout).toMatch(/Not collected:\n {2}docker, containers, .*: Docker engine not reachable/);
+    expect(stdout).toMatch(/^Overall: (ok|warning|error) \(\d+ error, \d+ warning, \d+ ok, 4 skipped\)$/m);
+  });
+
+  it('disables checks by id and turns warnings into a failing exit code on request', async () => {
+    const disk = { EDGE_HEALTH_DISK_FREE_WARN_PERCENT: '100', EDGE_HEALTH_DISK_FREE_ERROR_PERCENT: '0' };
+    const warned = await runCli(['check', '--json', '--disabled-checks', 'disk.inodes,logs.size'], { ...noEngine, ...disk });
+    const report = JSON.parse(warned.stdout) as Report;
+    expect(report.disabledChecks).toEqual(['disk.inodes', 'logs.size']);
+    expect(report.results.some((r) => r.id === 'disk.inodes' || r.id === 'logs.size')).toBe(false);
+    expect(report.results.find((r) => r.id === 'disk.space')?.status).toBe('warning');
+    expect(warned.code).toBe(0);
+    const strict = await runCli(['check', '--warnings-as-errors'], { ...noEngine, ...disk });
+    expect(strict.code).toBe(1);
+  });
+});

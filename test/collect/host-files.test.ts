@@ -1,0 +1,106 @@
+// Host-side collectors read through the host-root prefix, as they do inside the module container.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { collectContainerLogs } from '../../src/collect/container-logs.js';
+import { collectDaemonConfig } from '../../src/collect/daemon-config.js';
+import { collectFilesystems } from '../../src/collect/filesystems.js';
+
+function hostRoot(files: Record<string, string> = {}): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'eh-host-'));
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), content);
+  }
+  return root;
+}
+
+const signal = new AbortController().signal;
+
+describe('daemon.json', () => {
+  it('is read under the host root, keeping the fields checks use', async () => {
+    const root = hostRoot({ 'etc/docker/daemon.json': JSON.stringify({ 'log-driver': 'local', 'log-opts': { 'max-size': '10m' }, debug: true }) });
+    await expect(collectDaemonConfig(root, '/etc/docker/daemon.json', signal)).resolves.toEqual({
+      path: '/etc/docker/daemon.json',
+      found: true,
+      logDriver: 'local',
+      logOpts: { 'max-size': '10m' },
+    });
+  });
+
+  it('that is missing is the engine defaults, not an error', async () => {
+    await expect(collectDaemonConfig(hostRoot(), '/etc/docker/daemon.json', signal)).resolves.toEqual({ path: '/etc/docker/daemon.json', found: false });
+  });
+
+  it('that is broken is an error naming the file and the field', async () => {
+    await expect(collectDaemonConfig(hostRoot({ 'etc/docker/daemon.json': '{"log-driver": ' }), '/etc/docker/daemon.json', signal)).rejects.toThrow(
+      /^\/etc\/docker\/daemon\.json: not valid JSON/,
+    );
+    await expect(
+      collectDaemonConfig(hostRoot({ 'etc/docker/daemon.json': '{"log-opts": {"max-file": 3}}' }), '/etc/docker/daemon.json', signal),
+    ).rejects.toThrow('/etc/docker/daemon.json: "log-opts" must be an object of strings');
+  });
+});
+
+describe('filesystems', () => {
+  it('reports each filesystem once, with every watched path on it, and unreadable paths apart', async () => {
+    const root = hostRoot({ 'data/a': 'x' });
+    const scan = await collectFilesystems(root, [
+      { path: '/', role: 'root' },
+      { path: '/data', role: 'configured' },
+      { path: '/missing', role: 'configured' },
+    ]);
+    expect(scan.filesystems).toHaveLength(1);
+    expect(scan.filesystems[0].path).toBe('/');
+    expect(scan.filesystems[0].watchedPaths).toEqual([
+      { path: '/', role: 'root' },
+      { path: '/data', role: 'configured' },
+    ]);
+    expect(scan.filesystems[0].inodesTotal).toBeGreaterThan(0);
+    expect(scan.unreadable).toEqual([{ path: '/missing', role: 'configured', error: expect.stringMatching(/ENOENT/) }]);
+  });
+
+  it('tells apart paths on different filesystems', async () => {
+    const scan = await collectFilesystems('', [
+      { path: '/', role: 'root' },
+      { path: '/proc', role: 'configured' },
+    ]);
+    expect(scan.filesystems.map((fs) => fs.path)).toEqual(['/', '/proc']);
+    // Never the root's mount: /proc is a filesystem of its own.
+    expect([null, '/proc']).toContain(scan.filesystems[1].mount);
+    expect(scan.filesystems[0].mount).toBe('/');
+  });
+});
+
+describe('container log files', () => {
+  it('counts the current and rotated files of the container, nothing else', async () => {
+    const id = 'c'.repeat(64);
+    const root = hostRoot({
+      [`var/lib/docker/containers/${id}/${id}-json.log`]: 'a'.repeat(100),
+      [`var/lib/docker/containers/${id}/${id}-json.log.1`]: 'a'.repeat(1000),
+      [`var/lib/docker/containers/${id}/${id}-json.log.2.gz`]: 'a'.repeat(10),
+      [`var/lib/docker/containers/${id}/config.v2.json`]: 'a'.repeat(5000),
+    });
+    const container = {
+      id,
+      logConfig: { type: 'json-file', config: {} },
+      logPath: `/var/lib/docker/containers/${id}/${id}-json.log`,
+    } as Parameters<typeof collectContainerLogs>[0][number];
+    const notes: string[] = [];
+    const [log] = await collectContainerLogs([container], '/var/lib/docker', root, (n) => notes.push(n));
+    expect(log.totalBytes).toBe(1110);
+    expect(log.files.map((f) => f.name)).toEqual([`${id}-json.log`, `${id}-json.log.1`, `${id}-json.log.2.gz`]);
+    expect(notes).toEqual([]);
+  });
+
+  it('records a folder it may not read as that container\'s error and says so', async () => {
+    const id = 'd'.repeat(64);
+    const root = hostRoot({ [`var/lib/docker/containers/${id}`]: 'a file where a folder should be' });
+    const container = { id, logConfig: { type: 'local', config: {} }, logPath: '' } as Parameters<typeof collectContainerLogs>[0][number];
+    const notes: string[] = [];
+    const [log] = await collectContainerLogs([container], '/var/lib/docker', root, (n) => notes.push(n));
+    expect(log.error).toMatch(/ENOTDIR/);
+    expect(notes).toEqual(['log files of 1 of 1 containers could not be read']);
+  });
+});
