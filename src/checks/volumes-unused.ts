@@ -17,13 +17,16 @@ export const volumesUnused: Check = {
     }
     const judged = unused.map((volume) => ({ volume, protectedBecause: protectionReason(volume, config) }));
     const removable = judged.filter((j) => !j.protectedBecause).map((j) => j.volume);
-    const sizesKnown = removable.every((v) => v.sizeBytes !== null);
-    const removableBytes = removable.reduce((sum, v) => sum + (v.sizeBytes ?? 0), 0);
-    const overThreshold = sizesKnown && removableBytes > config.unusedVolumesWarnBytes;
+    const unknownSizes = removable.filter((v) => v.sizeBytes === null).length;
+    // Volumes of unknown size can only add to the total: the known ones alone can already be too much.
+    const knownBytes = removable.reduce((sum, v) => sum + (v.sizeBytes ?? 0), 0);
+    const overThreshold = knownBytes > config.unusedVolumesWarnBytes;
     const totals = {
       unusedCount: unused.length,
       removableCount: removable.length,
-      removableBytes: sizesKnown ? removableBytes : null,
+      /** Null when no size at all is known: zero would claim the volumes are empty. */
+      removableBytes: unknownSizes === removable.length ? null : knownBytes,
+      unknownSizeCount: unknownSizes,
       warnAboveBytes: config.unusedVolumesWarnBytes,
     };
 
@@ -46,7 +49,7 @@ export const volumesUnused: Check = {
       return {
         subject: volume.name,
         status: 'warning',
-        message: `unused, ${size}; unused volumes hold ${formatBytes(removableBytes)}, over ${formatBytes(config.unusedVolumesWarnBytes)}`,
+        message: `unused, ${size}; unused volumes hold ${unknownSizes > 0 ? 'at least ' : ''}${formatBytes(knownBytes)}, over ${formatBytes(config.unusedVolumesWarnBytes)}`,
         details,
         remediation: REMEDIATION,
       };
@@ -54,8 +57,8 @@ export const volumesUnused: Check = {
   },
 };
 
-function describeTotal(totals: { removableBytes: number | null; warnAboveBytes: number }): string {
-  return totals.removableBytes === null
-    ? 'unknown (volume sizes not collected)'
-    : `${formatBytes(totals.removableBytes)}, within ${formatBytes(totals.warnAboveBytes)}`;
+function describeTotal(totals: { removableBytes: number | null; unknownSizeCount: number; warnAboveBytes: number }): string {
+  if (totals.removableBytes === null) return 'unknown (volume sizes not collected)';
+  const known = `${formatBytes(totals.removableBytes)}, within ${formatBytes(totals.warnAboveBytes)}`;
+  return totals.unknownSizeCount > 0 ? `${known} plus ${totals.unknownSizeCount} of unknown size` : known;
 }

@@ -73,7 +73,8 @@ export function resolveConfig(layers: ConfigLayer[], knownCheckIds: readonly str
 
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer.values)) {
-      if (!(key in SETTINGS)) {
+      // hasOwn: a twin could send `constructor` or `toString`, which `in` would find on every object.
+      if (!Object.hasOwn(SETTINGS, key)) {
         problems.push(`${layer.label(key)}: unknown setting`);
         continue;
       }

@@ -1,0 +1,204 @@
+// One contract every registered check keeps, whatever it judges.
+import { describe, expect, it } from 'vitest';
+import { CHECKS, CHECK_IDS } from '../../src/checks/registry.js';
+import type { CheckResult } from '../../src/checks/types.js';
+import { defaultConfig } from '../../src/config/settings.js';
+import { runCheck } from '../../src/report/build.js';
+import { SOURCE_NAMES, type Snapshot, type SourceName } from '../../src/snapshot.js';
+import { GiB, MiB, container, dockerEngine, failed, filesystem, logFiles, snapshot, volume } from '../support/snapshot-builder.js';
+
+const STATUSES = ['ok', 'warning', 'error', 'skipped'];
+
+function healthy(): Snapshot {
+  const modules = [container({ name: 'edgeAgent' }), container({ name: 'edgeHub' }), container({ name: 'tempSensor' })];
+  return snapshot({
+    containers: modules,
+    containerStats: modules.map((c) => ({ containerId: c.id, memoryUsageBytes: 10 * MiB, memoryLimitBytes: c.limits.memoryBytes })),
+    containerLogs: modules.map((c) => logFiles({ containerId: c.id })),
+    volumes: [volume({ name: 'edgeHub', usedBy: ['edgeHub'] }), volume({ name: 'sensor-data', usedBy: ['tempSensor'] })],
+    daemonConfig: { path: '/etc/docker/daemon.json', found: true, logDriver: 'local' },
+    filesystems: { filesystems: [filesystem(), filesystem({ path: '/var/lib/docker', watchedPaths: [{ path: '/var/lib/docker', role: 'dockerDataRoot' }] })], unreadable: [] },
+  });
+}
+
+function troubled(): Snapshot {
+  const modules = [
+    container({ name: 'leaky', state: { oomKilled: true, running: false, status: 'exited', exitCode: 137 }, restartCount: 40 }),
+    container({ name: 'wild', privileged: true, limits: { memoryBytes: 0, nanoCpus: 0 }, logConfig: { type: 'json-file', config: {} } }),
+    container({ name: 'hungry' }),
+    container({ name: 'quiet', logConfig: { type: 'journald', config: {} } }),
+  ];
+  const [leaky, wild, hungry] = modules;
+  return snapshot({
+    sources: { containerStats: failed('stats timed out after 20 s'), volumeSizes: failed('/system/df timed out') },
+    docker: dockerEngine({ loggingDriver: 'json-file' }),
+    containers: modules,
+    containerStats: null,
+    containerLogs: [
+      logFiles({ containerId: leaky.id, totalBytes: 3 * GiB }),
+      logFiles({ containerId: wild.id, totalBytes: 300 * MiB }),
+      logFiles({ containerId: hungry.id, error: 'EACCES: permission denied' }),
+    ],
+    volumes: [volume({ name: 'edgeHub', sizeBytes: null }), volume({ name: 'old-a', sizeBytes: null }), volume({ name: 'old-b', sizeBytes: null })],
+    daemonConfig: { path: '/etc/docker/daemon.json', found: true, logDriver: 'json-file', logOpts: { 'max-file': '3' } },
+    filesystems: {
+      filesystems: [
+        filesystem({ sizeBytes: 1000, availableBytes: 50, inodesTotal: 1000, inodesFree: 150 }),
+        filesystem({ path: '/data', type: 'btrfs', inodesTotal: 0, inodesFree: 0 }),
+      ],
+      unreadable: [{ path: '/mnt/sd', role: 'configured', error: 'ENOENT: no such file or directory' }],
+    },
+  });
+}
+
+function troubledWithSizes(): Snapshot {
+  return { ...troubled(), sources: snapshot().sources, containerStats: [], volumes: [volume({ name: 'edgeHub', sizeBytes: 5 * GiB }), volume({ name: 'old', sizeBytes: 3 * GiB })] };
+}
+
+function empty(): Snapshot {
+  return snapshot();
+}
+
+const FIXTURES: [string, () => Snapshot][] = [
+  ['healthy', healthy],
+  ['troubled', troubled],
+  ['troubled, with volume sizes', troubledWithSizes],
+  ['empty', empty],
+];
+
+/** The snapshot field a source fills, if any. */
+const FIELD: Partial<Record<SourceName, keyof Snapshot>> = {
+  docker: 'docker',
+  containers: 'containers',
+  containerStats: 'containerStats',
+  containerLogs: 'containerLogs',
+  volumes: 'volumes',
+  daemonConfig: 'daemonConfig',
+  filesystems: 'filesystems',
+};
+
+function withFailedSource(base: Snapshot, source: SourceName, error: string): Snapshot {
+  const field = FIELD[source];
+  return { ...base, ...(field ? { [field]: null } : {}), sources: { ...base.sources, [source]: failed(error) } };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+describe('the check registry', () => {
+  it('ids are unique', () => {
+    expect(new Set(CHECK_IDS).size).toBe(CHECKS.length);
+  });
+
+  it.each(CHECKS.map((check) => [check.id]))('%s has an id of the form area.name', (id) => {
+    expect(id).toMatch(/^[a-z]+\.[a-z]+$/);
+  });
+
+  it.each(CHECKS.map((check) => [check.id, check]))('%s has a title and needs only known sources', (_, check) => {
+    expect(check.title.trim()).not.toBe('');
+    expect(check.needs.length).toBeGreaterThan(0);
+    for (const source of check.needs) expect(SOURCE_NAMES).toContain(source);
+  });
+});
+
+describe.each(CHECKS.map((check) => [check.id, check]))('check %s', (id, check) => {
+  describe.each(FIXTURES)('over the %s snapshot', (_, fixture) => {
+    const config = defaultConfig();
+
+    function results(): CheckResult[] {
+      return runCheck(check, deepFreeze(fixture()), config);
+    }
+
+    it('gives at least one result, each carrying the check id', () => {
+      const all = results();
+      expect(all.length).toBeGreaterThan(0);
+      for (const result of all) expect(result.id).toBe(id);
+    });
+
+    it('names a subject and says something on every result', () => {
+      for (const result of results()) {
+        expect(typeof result.subject).toBe('string');
+        expect(result.subject.trim()).not.toBe('');
+        expect(typeof result.message).toBe('string');
+        expect(result.message.trim()).not.toBe('');
+      }
+    });
+
+    it('gives only known statuses', () => {
+      for (const result of results()) expect(STATUSES).toContain(result.status);
+    });
+
+    it('gives details that survive JSON unchanged', () => {
+      for (const result of results()) {
+        expect(result.details).toBeTypeOf('object');
+        expect(JSON.parse(JSON.stringify(result.details))).toStrictEqual(result.details);
+      }
+    });
+
+    it('says how to fix every warning and error', () => {
+      for (const result of results().filter((r) => r.status === 'warning' || r.status === 'error')) {
+        expect(typeof result.remediation).toBe('string');
+        expect(result.remediation?.trim()).not.toBe('');
+      }
+    });
+
+    it('does not fail itself or change the (frozen) snapshot', () => {
+      const frozen = deepFreeze(fixture());
+      const before = structuredClone(frozen);
+      const all = runCheck(check, frozen, config);
+      for (const result of all) expect(result.message).not.toMatch(/the check itself failed/);
+      expect(frozen).toStrictEqual(before);
+    });
+
+    it('does not change the config', () => {
+      const own = defaultConfig();
+      runCheck(check, fixture(), deepFreeze(own));
+      expect(own).toStrictEqual(defaultConfig());
+    });
+
+    it('gives the same results when run twice', () => {
+      const frozen = deepFreeze(fixture());
+      expect(runCheck(check, frozen, config)).toStrictEqual(runCheck(check, frozen, config));
+    });
+  });
+
+  it('finds something to flag in the troubled snapshots, so the contract above is not vacuous', () => {
+    const flagged = [troubled(), troubledWithSizes()]
+      .flatMap((snap) => runCheck(check, snap, defaultConfig()))
+      .filter((r) => r.status === 'warning' || r.status === 'error');
+    expect(flagged.length).toBeGreaterThan(0);
+  });
+
+  it('finds nothing to flag in the healthy snapshot', () => {
+    const statuses = runCheck(check, healthy(), defaultConfig()).map((r) => r.status);
+    expect(statuses.filter((status) => status === 'warning' || status === 'error')).toEqual([]);
+  });
+
+  it.each(check.needs.map((source) => [source]))('yields one skipped result carrying the error when %s failed', (source) => {
+    const error = `${source} collector: engine went away`;
+    const all = runCheck(check, deepFreeze(withFailedSource(healthy(), source, error)), defaultConfig());
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ id, status: 'skipped' });
+    expect(all[0].message).toContain(error);
+    expect(all[0].details).toMatchObject({ missingSources: [source] });
+  });
+
+  it('yields one skipped result naming each distinct error when several needed sources failed', () => {
+    const broken = check.needs.reduce((snap, source) => withFailedSource(snap, source, `${source} broke`), healthy());
+    const all = runCheck(check, broken, defaultConfig());
+    expect(all).toHaveLength(1);
+    expect(all[0].status).toBe('skipped');
+    for (const source of check.needs) expect(all[0].message).toContain(`${source} broke`);
+  });
+
+  it('still runs when only sources it does not need failed', () => {
+    const unneeded = SOURCE_NAMES.filter((source) => !check.needs.includes(source));
+    const snap = unneeded.reduce((s, source) => ({ ...s, sources: { ...s.sources, [source]: failed('elsewhere') } }), healthy());
+    for (const result of runCheck(check, snap, defaultConfig())) expect(result.message).not.toContain('elsewhere');
+  });
+});

@@ -1,0 +1,150 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Check, Finding } from '../../src/checks/types.js';
+import { type Config, defaultConfig } from '../../src/config/settings.js';
+import { type Report, buildReport } from '../../src/report/build.js';
+import { renderText } from '../../src/report/text.js';
+import { type SnapshotOverrides, GiB, container, failed, filesystem, snapshot } from '../support/snapshot-builder.js';
+
+const ANSI = /\u001b\[/;
+
+function check(id: string, findings: Finding[], title = `Title ${id}`): Check {
+  return { id, title, needs: ['containers'], run: () => findings };
+}
+
+function ok(subject: string, message = 'fine'): Finding {
+  return { subject, status: 'ok', message, details: {} };
+}
+
+function bad(status: 'warning' | 'error', subject: string, message: string, remediation: string): Finding {
+  return { subject, status, message, details: {}, remediation };
+}
+
+function render(checks: Check[], { snap = {}, config = {} }: { snap?: SnapshotOverrides; config?: Partial<Config> } = {}): string {
+  const report: Report = buildReport(snapshot(snap), { ...defaultConfig(), ...config }, checks);
+  return renderText(report, { color: false });
+}
+
+/** The line that starts a check's block. */
+function lineOf(text: string, id: string): string {
+  const lines = text.split('\n').filter((line) => new RegExp(`^(OK|WARN|ERR|SKIP)\\s+${id.replace('.', '\\.')}\\s`).test(line));
+  expect(lines).toHaveLength(1);
+  return lines[0];
+}
+
+describe('renderText', () => {
+  it('one line per check with its mark and id', () => {
+    const text = render([
+      check('disk.space', [ok('/')]),
+      check('logs.size', [bad('warning', 'mod', 'logs use 200 MiB', 'cap it')]),
+      check('containers.limits', [bad('error', 'mod', 'OOM', 'raise it')]),
+      check('volumes.unused', [{ subject: 'x', status: 'skipped', message: 'n/a', details: {} }]),
+    ]);
+    expect(lineOf(text, 'disk.space')).toMatch(/^OK\s+disk\.space\s/);
+    expect(lineOf(text, 'logs.size')).toMatch(/^WARN\s+logs\.size\s/);
+    expect(lineOf(text, 'containers.limits')).toMatch(/^ERR\s+containers\.limits\s/);
+    expect(lineOf(text, 'volumes.unused')).toMatch(/^SKIP\s+volumes\.unused\s/);
+  });
+
+  it('the check line carries the title; a single ok result is summarised on it', () => {
+    const line = lineOf(render([check('disk.space', [ok('/', '42% space free')], 'Free disk space')]), 'disk.space');
+    expect(line).toContain('Free disk space');
+    expect(line).toContain('/: 42% space free');
+  });
+
+  it('a check with several results says how many need attention', () => {
+    const line = lineOf(
+      render([check('logs.size', [ok('a'), bad('warning', 'b', 'big', 'fix'), { subject: 'c', status: 'skipped', message: 'n/a', details: {} }])]),
+      'logs.size',
+    );
+    expect(line).toContain('1 of 3 needs attention');
+    expect(line).toContain('1 skipped');
+  });
+
+  it('shows subject, message and fix of every warning and error', () => {
+    const text = render([
+      check('logs.size', [ok('quiet'), bad('warning', 'chatty', 'logs use 300 MiB', 'Use the local driver.')]),
+      check('containers.limits', [bad('error', 'leaky', 'was killed for lack of memory (OOM)', 'Raise its memory limit.')]),
+    ]);
+    expect(text).toMatch(/WARN chatty: logs use 300 MiB/);
+    expect(text).toContain('fix: Use the local driver.');
+    expect(text).toMatch(/ERR\s+leaky: was killed for lack of memory \(OOM\)/);
+    expect(text).toContain('fix: Raise its memory limit.');
+  });
+
+  it('does not list ok results as needing attention', () => {
+    const text = render([check('logs.size', [ok('quiet', 'logs use 1 MiB'), bad('warning', 'chatty', 'big', 'fix')])]);
+    expect(text).not.toContain('quiet: logs use 1 MiB');
+  });
+
+  it('says a shared fix once for consecutive results', () => {
+    const text = render([check('logs.policy', [bad('warning', 'a', 'uncapped', 'Cap the logs.'), bad('warning', 'b', 'uncapped', 'Cap the logs.')])]);
+    expect(text.match(/fix: Cap the logs\./g)).toHaveLength(1);
+    expect(text).toContain('a: uncapped');
+    expect(text).toContain('b: uncapped');
+  });
+
+  it('says a fix again when it changes', () => {
+    const text = render([check('x.y', [bad('warning', 'a', 'm', 'Fix A.'), bad('warning', 'b', 'm', 'Fix B.'), bad('warning', 'c', 'm', 'Fix A.')])]);
+    expect(text.match(/fix: Fix A\./g)).toHaveLength(2);
+    expect(text.match(/fix: Fix B\./g)).toHaveLength(1);
+  });
+
+  it('has a "Not collected" section naming failed sources and why', () => {
+    const text = render([check('disk.space', [ok('/')])], {
+      snap: { sources: { volumes: failed('engine unreachable'), volumeSizes: failed('engine unreachable'), filesystems: failed('EACCES: /host') } },
+    });
+    expect(text).toContain('Not collected:');
+    expect(text).toContain('volumes, volumeSizes: engine unreachable');
+    expect(text).toContain('filesystems: EACCES: /host');
+  });
+
+  it('has no "Not collected" section when every source worked', () => {
+    expect(render([check('disk.space', [ok('/')])])).not.toContain('Not collected');
+  });
+
+  it('lists disabled checks', () => {
+    const text = render([check('disk.space', [ok('/')]), check('logs.size', [ok('x')])], { config: { disabledChecks: ['logs.size'] } });
+    expect(text).toContain('Disabled: logs.size');
+    expect(text).not.toMatch(/^(OK|WARN|ERR|SKIP)\s+logs\.size/m);
+  });
+
+  it('ends with the overall status and the counts', () => {
+    const text = render([check('a.b', [ok('x'), bad('warning', 'y', 'm', 'f'), bad('error', 'z', 'm', 'f'), bad('error', 'w', 'm', 'f')])]);
+    expect(text).toMatch(/Overall: error \(2 error, 1 warning, 1 ok, 0 skipped\)\n$/);
+  });
+
+  it('names the engine, or says there is none', () => {
+    expect(render([check('a.b', [ok('x')])])).toContain('Docker 26.1.0 (API 1.45) at unix:///var/run/docker.sock');
+    expect(render([check('a.b', [ok('x')])], { snap: { docker: null, sources: { docker: failed('no socket') } } })).toContain('no Docker engine');
+  });
+
+  it('has no ANSI escapes when color is off, even for a report full of problems', () => {
+    const troubled = snapshot({
+      containers: [container({ name: 'wild', privileged: true, state: { oomKilled: true }, limits: { memoryBytes: 0 }, logConfig: { type: 'json-file', config: {} } })],
+      filesystems: { filesystems: [filesystem({ sizeBytes: 100 * GiB, availableBytes: 1 * GiB })], unreadable: [] },
+      sources: { volumes: failed('timeout') },
+      volumes: null,
+    });
+    const report = buildReport(troubled, defaultConfig());
+    expect(report.counts.error).toBeGreaterThan(0);
+    const text = renderText(report, { color: false });
+    expect(text).not.toMatch(ANSI);
+    expect(text).toMatch(/^ERR\s+containers\.limits/m);
+  });
+
+  describe('with color on', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+
+    it('paints the marks, so the no-escape case above is a real contrast', () => {
+      // styleText leaves text plain unless the terminal takes color; FORCE_COLOR says it does.
+      vi.stubEnv('FORCE_COLOR', '1');
+      vi.stubEnv('NO_COLOR', undefined);
+      const report = buildReport(snapshot(), defaultConfig(), [check('a.b', [bad('error', 'z', 'broken', 'mend it')])]);
+      const colored = renderText(report, { color: true });
+      expect(colored).toMatch(ANSI);
+      expect(colored.replace(/\u001b\[\d+m/g, '')).toBe(renderText(report, { color: false }));
+    });
+  });
+});

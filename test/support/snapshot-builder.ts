@@ -1,0 +1,139 @@
+// Small typed builders for pure-logic tests: every builder returns a complete, valid value
+// that a test changes only where its case differs.
+import {
+  type ContainerInfo,
+  type ContainerLogFiles,
+  type DockerEngine,
+  type FilesystemInfo,
+  type Snapshot,
+  type SourceName,
+  type SourceStatus,
+  type VolumeInfo,
+  SOURCE_NAMES,
+} from '../../src/snapshot.js';
+
+export const KiB = 1024;
+export const MiB = 1024 ** 2;
+export const GiB = 1024 ** 3;
+
+export type SnapshotOverrides = Partial<Omit<Snapshot, 'sources'>> & {
+  sources?: Partial<Record<SourceName, Partial<SourceStatus>>>;
+};
+
+/** A snapshot where every source worked and found nothing. */
+export function snapshot(overrides: SnapshotOverrides = {}): Snapshot {
+  const { sources = {}, ...rest } = overrides;
+  return {
+    schemaVersion: 1,
+    collectedAt: '2024-05-01T12:00:00.000Z',
+    hostRoot: '',
+    sources: Object.fromEntries(
+      SOURCE_NAMES.map((name) => [name, { ok: true, durationMs: 1, ...sources[name] }]),
+    ) as Record<SourceName, SourceStatus>,
+    docker: dockerEngine(),
+    containers: [],
+    containerStats: [],
+    containerLogs: [],
+    volumes: [],
+    daemonConfig: { path: '/etc/docker/daemon.json', found: false },
+    filesystems: { filesystems: [], unreadable: [] },
+    ...rest,
+  };
+}
+
+/** A failed source, as the collector records it. */
+export function failed(error: string): SourceStatus {
+  return { ok: false, durationMs: 1, error };
+}
+
+export function dockerEngine(overrides: Partial<DockerEngine> = {}): DockerEngine {
+  return {
+    endpoint: 'unix:///var/run/docker.sock',
+    apiVersion: '1.45',
+    engineApiVersion: '1.45',
+    engineVersion: '26.1.0',
+    platformName: '',
+    operatingSystem: 'Ubuntu 22.04',
+    dataRoot: '/var/lib/docker',
+    storageDriver: 'overlay2',
+    loggingDriver: 'json-file',
+    cgroupVersion: '2',
+    memTotalBytes: 4 * GiB,
+    cpus: 4,
+    ...overrides,
+  };
+}
+
+export type ContainerOverrides = Partial<Omit<ContainerInfo, 'state' | 'limits' | 'logConfig'>> & {
+  state?: Partial<ContainerInfo['state']>;
+  limits?: Partial<ContainerInfo['limits']>;
+  /** Replaces type and/or config as given; config is not merged key by key. */
+  logConfig?: Partial<ContainerInfo['logConfig']>;
+};
+
+/** A running, well-behaved module: 64 MiB and half a CPU, json-file capped at 10m, never restarted. */
+export function container(overrides: ContainerOverrides = {}): ContainerInfo {
+  const { state, limits, logConfig, ...rest } = overrides;
+  const name = rest.name ?? 'tempSensor';
+  return {
+    id: `id-${name}`,
+    name,
+    image: 'mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.5',
+    imageId: 'sha256:0123',
+    createdAt: '2024-04-01T00:00:00.000Z',
+    labels: {},
+    restartCount: 0,
+    restartPolicy: 'always',
+    privileged: false,
+    logPath: `/var/lib/docker/containers/id-${name}/id-${name}-json.log`,
+    mounts: [],
+    ...rest,
+    state: { status: 'running', running: true, oomKilled: false, exitCode: 0, startedAt: '2024-04-01T00:00:01.000Z', ...state },
+    limits: { memoryBytes: 64 * MiB, nanoCpus: 5e8, cpuQuota: 0, cpuPeriod: 0, pidsLimit: null, ...limits },
+    logConfig: { type: 'json-file', config: { 'max-size': '10m' }, ...logConfig },
+  };
+}
+
+export function volume(overrides: Partial<VolumeInfo> = {}): VolumeInfo {
+  return {
+    name: 'module-data',
+    driver: 'local',
+    createdAt: '2024-04-01T00:00:00.000Z',
+    labels: {},
+    anonymous: false,
+    usedBy: [],
+    sizeBytes: 10 * MiB,
+    ...overrides,
+  };
+}
+
+/** The filesystem of / on a 100 GiB disk, half free, with inodes to spare. */
+export function filesystem(overrides: Partial<FilesystemInfo> = {}): FilesystemInfo {
+  const path = overrides.path ?? '/';
+  return {
+    path,
+    watchedPaths: [{ path, role: 'root' }],
+    mount: path,
+    device: '/dev/sda1',
+    type: 'ext4',
+    sizeBytes: 100 * GiB,
+    availableBytes: 50 * GiB,
+    inodesTotal: 1_000_000,
+    inodesFree: 500_000,
+    ...overrides,
+  };
+}
+
+/** One container's log files; totalBytes is the sum of the files unless given. */
+export function logFiles(overrides: Partial<ContainerLogFiles> = {}): ContainerLogFiles {
+  const containerId = overrides.containerId ?? 'id-tempSensor';
+  const files = overrides.files ?? [{ name: `${containerId}-json.log`, sizeBytes: 1 * MiB }];
+  return {
+    containerId,
+    driver: 'json-file',
+    directory: `/var/lib/docker/containers/${containerId}`,
+    files,
+    totalBytes: files.reduce((sum, file) => sum + file.sizeBytes, 0),
+    ...overrides,
+  };
+}
