@@ -1,17 +1,11 @@
-import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { CHECK_IDS } from '../checks/registry.js';
-import { ConfigError, type ResolvedConfig, envLayer, resolveConfig } from '../config/resolve.js';
-import { envName, flagName } from '../config/settings.js';
 import { collectSnapshot } from '../collect/snapshot.js';
 import { createLogger } from '../log.js';
 import { buildReport } from '../report/build.js';
-import { EXIT_AGENT_FAILED, exitCodeFor } from '../report/exit-code.js';
+import { exitCodeFor } from '../report/exit-code.js';
 import { renderText } from '../report/text.js';
-import { addSettingOptions, flagLayer } from './setting-options.js';
-
-/** Raised for anything that stops the agent from running at all: exit code 2 with this message. */
-export class UsageError extends Error {}
+import { loadCliConfig } from './cli-config.js';
+import { addSettingOptions } from './setting-options.js';
 
 export function checkCommand(program: Command): Command {
   const command = program
@@ -21,7 +15,7 @@ export function checkCommand(program: Command): Command {
     .option('--warnings-as-errors', 'exit with 1 when any check warns, not only on errors');
   addSettingOptions(command);
   return command.action(async (options: Record<string, unknown>) => {
-    const { config } = await loadConfig(options);
+    const { config } = await loadCliConfig(options);
     const logger = createLogger(config.logLevel);
     const snapshot = await collectSnapshot({ config });
     for (const [source, status] of Object.entries(snapshot.sources)) {
@@ -34,24 +28,3 @@ export function checkCommand(program: Command): Command {
     process.exitCode = exitCodeFor(report, { warningsAsErrors: Boolean(options.warningsAsErrors) });
   });
 }
-
-async function loadConfig(options: Record<string, unknown>): Promise<ResolvedConfig> {
-  let resolved: ResolvedConfig;
-  try {
-    resolved = resolveConfig([envLayer(process.env), flagLayer(options)], CHECK_IDS);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
-  const { hostRoot } = resolved.config;
-  if (hostRoot !== '') {
-    const label = resolved.origins.hostRoot === 'env' ? envName('hostRoot') : flagName('hostRoot');
-    const info = await stat(hostRoot).catch((error: NodeJS.ErrnoException) => {
-      throw new UsageError(`${label} ${hostRoot}: ${error.code === 'ENOENT' ? 'no such directory' : error.message}`);
-    });
-    if (!info.isDirectory()) throw new UsageError(`${label} ${hostRoot}: not a directory`);
-  }
-  return resolved;
-}
-
-export { EXIT_AGENT_FAILED };

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { AGENT_VERSION } from '../version.js';
-import { EXIT_AGENT_FAILED, UsageError, checkCommand } from './check-command.js';
+import { EXIT_AGENT_FAILED } from '../report/exit-code.js';
+import { checkCommand } from './check-command.js';
+import { UsageError } from './cli-config.js';
+import { runCommand } from './run-command.js';
 
 const program = new Command('edge-health')
   .description('Host health for Azure IoT Edge devices: disk, Docker volumes, container logs and limits.')
@@ -9,6 +12,7 @@ const program = new Command('edge-health')
   .showHelpAfterError('(add --help for usage)')
   .exitOverride();
 checkCommand(program).exitOverride();
+runCommand(program).exitOverride();
 
 try {
   await program.parseAsync();

@@ -79,6 +79,10 @@ export function resolveConfig(layers: ConfigLayer[], knownCheckIds: readonly str
         continue;
       }
       const settingKey = key as SettingKey;
+      if (layer.origin === 'desired' && SETTINGS[settingKey].deviceOnly) {
+        problems.push(`${layer.label(key)}: set on the device only (${envName(settingKey)}), not from the cloud`);
+        continue;
+      }
       const parsed = SETTINGS[settingKey].schema.safeParse(value);
       if (!parsed.success) {
         problems.push(`${layer.label(key)}: ${describeIssue(parsed.error.issues[0], value)}`);
@@ -107,7 +111,8 @@ export function resolveConfig(layers: ConfigLayer[], knownCheckIds: readonly str
   return { config: config as Config, origins };
 }
 
-function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
+/** One line for a schema issue, with the value that caused it. */
+export function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
   const got = `got ${JSON.stringify(value)}`;
   switch (issue.code) {
     case 'invalid_type':
@@ -123,6 +128,8 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
       const branch = issue.errors.find((errors) => errors.some((inner) => inner.code === 'custom'));
       return branch ? branch[0].message : `expected a number of bytes or a size such as 100MiB, ${got}`;
     }
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     default:
       return `${issue.message}, ${got}`;
   }

@@ -1,5 +1,6 @@
 // The one list of settings. Environment variables, command-line flags (and, in the module,
 // desired properties) are all derived from it and validated by the same schema.
+import cron from 'node-cron';
 import { z } from 'zod';
 import { formatBytes, parseSize } from './size.js';
 
@@ -13,6 +14,11 @@ export interface Setting<S extends z.ZodType = z.ZodType> {
   description: string;
   /** What the flag's value is called in --help, e.g. <dir>. */
   placeholder: string;
+  /**
+   * Set only on the device (env, flags), never from the cloud through desired properties:
+   * paths that describe how the host is mounted into the module.
+   */
+  deviceOnly: boolean;
 }
 
 const PLACEHOLDERS: Record<SettingKind, string> = { string: 'text', number: 'number', bytes: 'size', boolean: '', list: 'items' };
@@ -24,7 +30,11 @@ function setting<S extends z.ZodType>(
   description: string,
   placeholder = PLACEHOLDERS[kind],
 ): Setting<S> {
-  return { kind, schema, default: defaultValue, description, placeholder };
+  return { kind, schema, default: defaultValue, description, placeholder, deviceOnly: false };
+}
+
+function deviceOnly<S extends z.ZodType>(spec: Setting<S>): Setting<S> {
+  return { ...spec, deviceOnly: true };
 }
 
 const percent = z.number().min(0).max(100);
@@ -46,11 +56,20 @@ const bytes = z.union([
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
 
+/** A cron expression node-cron accepts (5 fields, or 6 with seconds first). */
+const cronExpression = z.string().superRefine((text, ctx) => {
+  const { valid, errors } = cron.validateDetailed(text);
+  if (!valid) {
+    const reason = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+    ctx.addIssue({ code: 'custom', message: `not a cron expression (${reason || 'unreadable'}), got "${text}"` });
+  }
+});
+
 export const SETTINGS = {
-  hostRoot: setting('string', z.string(), '',
-    'Folder where the host filesystem is visible: empty on the host itself, e.g. /host inside the module container. Every host path is read through it.', 'dir'),
-  daemonConfigPath: setting('string', z.string().min(1), '/etc/docker/daemon.json',
-    'Host path of the Docker daemon configuration file.', 'file'),
+  hostRoot: deviceOnly(setting('string', z.string(), '',
+    'Folder where the host filesystem is visible: empty on the host itself, e.g. /host inside the module container. Every host path is read through it.', 'dir')),
+  daemonConfigPath: deviceOnly(setting('string', z.string().min(1), '/etc/docker/daemon.json',
+    'Host path of the Docker daemon configuration file.', 'file')),
   extraPaths: setting('list', names, [],
     'More host paths whose filesystems disk.space and disk.inodes watch, besides / and the Docker data root.', 'paths'),
   collectTimeoutSeconds: setting('number', seconds(300), 20,
@@ -63,21 +82,20 @@ export const SETTINGS = {
     'Volume names never offered for removal; * and ? match any characters. Volumes of edgeAgent/edgeHub are always protected.', 'names'),
   protectLabel: setting('string', z.string().min(1), 'edge-health.protect',
     'A volume carrying this label (with any value but "false") is protected.', 'label'),
-  disabledChecks: setting('list', names, [],
-    'Check ids not to run, e.g. logs.size.', 'ids'),
-  diskFreeWarnPercent: setting('number', percent, 20, 'disk.space: warning below this % of free space.'),
-  diskFreeErrorPercent: setting('number', percent, 10, 'disk.space: error below this % of free space.'),
-  inodesFreeWarnPercent: setting('number', percent, 20, 'disk.inodes: warning below this % of free inodes.'),
-  inodesFreeErrorPercent: setting('number', percent, 10, 'disk.inodes: error below this % of free inodes.'),
-  unusedVolumesWarnBytes: setting('bytes', bytes, 1 * GiB,
-    'volumes.unused: warning when unused, unprotected volumes hold more than this in total.'),
-  logWarnBytes: setting('bytes', bytes, 100 * MiB, 'logs.size: warning when one container\'s logs exceed this.'),
-  logErrorBytes: setting('bytes', bytes, 1 * GiB, 'logs.size: error when one container\'s logs exceed this.'),
-  logsTotalWarnBytes: setting('bytes', bytes, 2 * GiB, 'logs.size: warning when all containers\' logs together exceed this.'),
-  restartWarnCount: setting('number', z.number().int().min(1), 5,
-    'containers.limits: warning when the engine restarted a container this many times.'),
-  memoryUsageWarnPercent: setting('number', percent, 90,
-    'containers.limits: warning when a running container uses more than this % of its memory limit.'),
+  schedule: setting('string', cronExpression, '*/5 * * * *',
+    'When the module runs a check cycle: a cron expression (minute hour day month weekday).', 'cron'),
+  jitterSeconds: setting('number', z.number().int().min(0).max(3600), 30,
+    'Each scheduled cycle waits a random delay of up to this many seconds, so a fleet does not hit at the same second.'),
+  telemetryMode: setting('string', z.enum(['always', 'onChange']), 'always',
+    'always: a health event after every cycle; onChange: only when a status changed, or after heartbeatMinutes without one.', 'mode'),
+  heartbeatMinutes: setting('number', z.number().int().min(1).max(10080), 60,
+    'onChange telemetry: longest time without a health event.'),
+  reportedSubjectsPerCheck: setting('number', z.number().int().min(1).max(20), 3,
+    'How many of the worst subjects of each check the twin\'s reported health lists (the rest are counted).'),
+  transport: deviceOnly(setting('string', z.enum(['mqtt', 'mqttWs']), 'mqtt',
+    'Protocol to edgeHub: mqtt (port 8883) or mqttWs (MQTT over WebSocket, port 443), matching the UpstreamProtocol your network allows.', 'protocol')),
+  productInfo: deviceOnly(setting('string', z.string().min(1).max(128), '<PUBLISHER_ID>.<OFFER_ID>.<SKU_ID>',
+    'ProductInfo the module reports to IoT Hub: PublisherId.OfferId.SkuId of your Marketplace offer.', 'id')),
   logLevel: setting('string', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'warn',
     'Agent log level (logs go to standard error as JSON lines).', 'level'),
 };
@@ -92,6 +110,9 @@ export const ORDERED_PAIRS: [SettingKey, SettingKey][] = [
   ['inodesFreeWarnPercent', 'inodesFreeErrorPercent'],
   ['logErrorBytes', 'logWarnBytes'],
 ];
+
+/** Settings an operator may change from the cloud (module twin desired properties). */
+export const DESIRED_KEYS: SettingKey[] = SETTING_KEYS.filter((key) => !SETTINGS[key].deviceOnly);
 
 export function defaultConfig(): Config {
   return Object.fromEntries(SETTING_KEYS.map((key) => [key, structuredClone(SETTINGS[key].default)])) as Config;

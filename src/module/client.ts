@@ -1,0 +1,39 @@
+// Connects to edgeHub the production way (ModuleClient.fromEnvironment) with ProductInfo set.
+import { readFile } from 'node:fs/promises';
+import device from 'azure-iot-device';
+import deviceMqtt from 'azure-iot-device-mqtt';
+import type { Config } from '../config/settings.js';
+
+// The SDKs are CommonJS: their classes come from the default export.
+const { IotEdgeAuthenticationProvider, ModuleClient } = device;
+const TRANSPORTS = { mqtt: deviceMqtt.Mqtt, mqttWs: deviceMqtt.MqttWs } as const;
+
+/**
+ * A module client, not yet open. fromEnvironment gives the transport the edgeHub CA from the
+ * workload trust bundle, but a later setOptions replaces the transport's options: setting
+ * productInfo alone would drop that CA and break TLS to edgeHub. So the CA is fetched the same
+ * way and set again together with productInfo.
+ */
+export async function createModuleClient(config: Pick<Config, 'transport' | 'productInfo'>, env: NodeJS.ProcessEnv = process.env): Promise<device.ModuleClient> {
+  const client = await ModuleClient.fromEnvironment(TRANSPORTS[config.transport]);
+  const ca = await edgeHubCa(env);
+  await client.setOptions({ productInfo: config.productInfo, ...(ca ? { ca } : {}) });
+  return client;
+}
+
+/** The CA that signs edgeHub's server certificate, from where fromEnvironment takes it. */
+async function edgeHubCa(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (env.EdgeHubConnectionString || env.IotHubConnectionString) {
+    return env.EdgeModuleCACertificateFile ? readFile(env.EdgeModuleCACertificateFile, 'utf8') : undefined;
+  }
+  const provider = new IotEdgeAuthenticationProvider({
+    workloadUri: env.IOTEDGE_WORKLOADURI as string,
+    deviceId: env.IOTEDGE_DEVICEID as string,
+    moduleId: env.IOTEDGE_MODULEID as string,
+    iothubHostName: env.IOTEDGE_IOTHUBHOSTNAME as string,
+    authScheme: env.IOTEDGE_AUTHSCHEME as string,
+    gatewayHostName: env.IOTEDGE_GATEWAYHOSTNAME,
+    generationId: env.IOTEDGE_MODULEGENERATIONID as string,
+  });
+  return new Promise((resolve, reject) => provider.getTrustBundle((error, ca) => (error ? reject(error) : resolve(ca))));
+}

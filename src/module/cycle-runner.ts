@@ -1,0 +1,51 @@
+// One check cycle at a time: a cycle asked for while one runs joins it instead of starting another.
+import type { Config } from '../config/settings.js';
+import { collectSnapshot } from '../collect/snapshot.js';
+import type { VolumeSizeCache } from '../collect/volume-sizes.js';
+import { type Report, buildReport } from '../report/build.js';
+import type { Snapshot } from '../snapshot.js';
+
+export interface Cycle {
+  snapshot: Snapshot;
+  report: Report;
+  durationMs: number;
+}
+
+export class CycleRunner {
+  private running: Promise<Cycle> | undefined;
+  private latest: Cycle | undefined;
+  private readonly volumeSizeCache: { current?: VolumeSizeCache } = {};
+
+  constructor(
+    private readonly config: () => Config,
+    /** Sinks (twin, telemetry, console) told of every finished cycle; their failures are theirs to handle. */
+    private readonly onCycle: (cycle: Cycle) => Promise<void> = async () => {},
+  ) {}
+
+  get last(): Cycle | undefined {
+    return this.latest;
+  }
+
+  run(): Promise<Cycle> {
+    this.running ??= this.cycle().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Forget cached volume sizes, so the next cycle asks the engine (after a prune, say). */
+  invalidateVolumeSizes(): void {
+    this.volumeSizeCache.current = undefined;
+  }
+
+  private async cycle(): Promise<Cycle> {
+    const config = this.config();
+    const started = performance.now();
+    const snapshot = await collectSnapshot({ config, volumeSizeCache: this.volumeSizeCache });
+    const report = buildReport(snapshot, config);
+    const cycle = { snapshot, report, durationMs: Math.round(performance.now() - started) };
+    this.latest = cycle;
+    await this.onCycle(cycle);
+    return cycle;
+  }
+}
