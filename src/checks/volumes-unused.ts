@@ -13,7 +13,8 @@ export const volumesUnused: Check = {
     const volumes = snapshot.volumes ?? [];
     const unused = volumes.filter((v) => v.usedBy.length === 0);
     if (unused.length === 0) {
-      return [{ subject: 'volumes', status: 'ok', message: `all ${volumes.length} volumes are in use`, details: { volumeCount: volumes.length } }];
+      const message = volumes.length === 0 ? 'no volumes' : `all ${volumes.length} volumes are in use`;
+      return [{ subject: 'volumes', status: 'ok', message, details: { volumeCount: volumes.length } }];
     }
     const judged = unused.map((volume) => ({ volume, protectedBecause: protectionReason(volume, config) }));
     const removable = judged.filter((j) => !j.protectedBecause).map((j) => j.volume);

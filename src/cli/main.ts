@@ -4,6 +4,7 @@ import { AGENT_VERSION } from '../version.js';
 import { EXIT_AGENT_FAILED } from '../report/exit-code.js';
 import { checkCommand } from './check-command.js';
 import { UsageError } from './cli-config.js';
+import { pruneCommand } from './prune-command.js';
 import { runCommand } from './run-command.js';
 
 const program = new Command('edge-health')
@@ -12,6 +13,7 @@ const program = new Command('edge-health')
   .showHelpAfterError('(add --help for usage)')
   .exitOverride();
 checkCommand(program).exitOverride();
+pruneCommand(program).exitOverride();
 runCommand(program).exitOverride();
 
 try {
@@ -22,6 +24,7 @@ try {
     process.exitCode = error.exitCode === 0 ? 0 : EXIT_AGENT_FAILED;
   } else {
     process.stderr.write(`edge-health: ${error instanceof UsageError ? error.message : (error as Error).stack}\n`);
-    process.exitCode = EXIT_AGENT_FAILED;
+    // Exit now: an open module client would keep the process alive, and IoT Edge restarts a module that exits.
+    process.exit(EXIT_AGENT_FAILED);
   }
 }

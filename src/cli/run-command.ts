@@ -46,5 +46,7 @@ export function runCommand(program: Command): Command {
       const { runModule } = await import('../module/agent.js');
       await runModule({ settings, logger, stop: stopping.signal });
     }
+    // Shutdown is complete (client closed, schedule gone); timers the SDK leaves behind must not keep IoT Edge waiting.
+    process.exit(0);
   });
 }

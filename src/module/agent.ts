@@ -31,6 +31,12 @@ export async function runModule({ settings, logger, stop }: ModuleRun): Promise<
   logger.info({ productInfo: settings.current.productInfo, transport: settings.current.transport }, 'connected to edgeHub');
 
   const twin = await client.getTwin();
+  // After a reconnect the SDK does not read the twin again, so desired changes made while offline
+  // would be missed. Registered after the first open, so every connect here is a reconnect;
+  // get() replaces the desired state and fires the handler below.
+  client.on('connect', () => {
+    twin.get().catch((error: Error) => logger.warn({ error: error.message }, 'twin not read after reconnect'));
+  });
   const reporter = new TwinReporter(twin, logger);
   const telemetry = new TelemetrySink(sendWith(client));
   const runner = new CycleRunner(
@@ -76,6 +82,7 @@ export async function runModule({ settings, logger, stop }: ModuleRun): Promise<
   logger.info('stopping');
   await schedule?.destroy();
   await Promise.race([client.close(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+  logger.info('stopped');
 }
 
 async function reopen(client: ModuleClient, logger: Logger, stop: AbortSignal): Promise<void> {

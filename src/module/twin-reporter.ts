@@ -9,7 +9,8 @@ export class TwinReporter {
 
   constructor(private readonly twin: Twin, private readonly logger: Logger) {
     // Start from what the hub already holds, so a restart does not resend an unchanged state.
-    this.sent = structuredClone((twin.properties.reported ?? {}) as JsonObject);
+    // Through JSON: the SDK's object also carries its update() function and $ metadata.
+    this.sent = JSON.parse(JSON.stringify(twin.properties.reported ?? {})) as JsonObject;
     for (const key of Object.keys(this.sent)) if (key.startsWith('$')) delete this.sent[key];
   }
 
@@ -20,7 +21,7 @@ export class TwinReporter {
     if (Object.keys(patch).length === 0) return;
     try {
       await new Promise<void>((resolve, reject) => this.twin.properties.reported.update(patch, (error?: Error) => (error ? reject(error) : resolve())));
-      this.sent = structuredClone(next);
+      this.sent = next;
       this.logger.debug({ sections: Object.keys(patch) }, 'reported properties updated');
     } catch (error) {
       this.logger.warn({ error: (error as Error).message }, 'reported properties not updated; will retry with the next report');

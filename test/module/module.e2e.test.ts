@@ -1,0 +1,139 @@
+// The module end to end: `edge-health run` in its own process, connected through the production
+// fromEnvironment path to a local hub, driven by the real service SDK the way an operator is.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type AgentProcess, startAgent } from '../support/agent-process.js';
+import { Plant, describeWithEngine } from '../support/engine.js';
+import { type TestHub, startTestHub } from '../support/hub/index.js';
+
+const PRODUCT_INFO = 'contoso.edge-health.standard';
+
+interface Reported {
+  health?: { status: string; lastCycle: string; checks: Record<string, { id: string; status: string; worst: Record<string, { subject: string; message: string }> }> };
+  config?: { status: string; desiredVersion: number | null; rejectedVersion: number | null; error: string | null; applied: Record<string, unknown> };
+  agent?: { version: string; engineReachable?: boolean };
+}
+
+async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!accept(last)) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last).slice(0, 2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    last = await read();
+  }
+  return last;
+}
+
+describeWithEngine('the IoT Edge module against a local hub', () => {
+  const plant = new Plant();
+  let hub: TestHub;
+  let moduleId: string;
+  let agent: AgentProcess;
+
+  const reported = async (): Promise<Reported> => {
+    const { responseBody } = await hub.registry().getModuleTwin(hub.deviceId, moduleId);
+    return (responseBody.properties?.reported ?? {}) as Reported;
+  };
+  const setDesired = async (desired: Record<string, unknown>) => {
+    const { responseBody } = await hub.registry().getModuleTwin(hub.deviceId, moduleId);
+    await hub.registry().updateModuleTwin(hub.deviceId, moduleId, { properties: { desired } }, responseBody.etag);
+  };
+  const invoke = async (methodName: string, payload: unknown) => {
+    const { result } = await hub.serviceClient().invokeDeviceMethod(hub.deviceId, moduleId, { methodName, payload, responseTimeoutInSeconds: 30 });
+    return result as { status: number; payload: Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    await plant.container({ name: 'unlimited' });
+    hub = await startTestHub();
+    moduleId = hub.addModule('edgeHealth');
+    agent = startAgent(['run'], {
+      ...process.env,
+      // The module must trust edgeHub only through the workload trust bundle.
+      NODE_EXTRA_CA_CERTS: undefined,
+      ...hub.moduleEnv(moduleId),
+      EDGE_HEALTH_PRODUCT_INFO: PRODUCT_INFO,
+      EDGE_HEALTH_SCHEDULE: '*/3 * * * * *',
+      EDGE_HEALTH_JITTER_SECONDS: '0',
+      EDGE_HEALTH_LOG_LEVEL: 'info',
+    });
+    await eventually(reported, (r) => r.health !== undefined).catch((error: Error) => {
+      throw new Error(`${error.message}\nagent logs:\n${agent.logs().map((l) => JSON.stringify(l)).join('\n')}\nhub rejections: ${hub.rejections.join('; ')}`);
+    });
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    await hub?.close();
+    await plant.cleanup();
+  });
+
+  it('connects with its ProductInfo and reports health, agent and configuration', async () => {
+    const connection = await hub.waitForConnections(moduleId, 1);
+    expect(connection.deviceClientType).toMatch(new RegExp(`${PRODUCT_INFO.replace(/\./g, '\\.')}$`));
+    const twin = await reported();
+    expect(twin.agent).toMatchObject({ version: expect.any(String), engineReachable: true });
+    expect(twin.config?.status).toBe('applied');
+    // A null in a twin patch deletes the property: no error, no key.
+    expect(twin.config && 'error' in twin.config).toBe(false);
+    const limits = twin.health?.checks.containers_limits;
+    expect(limits?.id).toBe('containers.limits');
+    expect(Object.values(limits?.worst ?? {}).some((w) => w.subject === plant.name('unlimited'))).toBe(true);
+    expect(hub.rejections).toEqual([]);
+  });
+
+  it('sends health telemetry with routing properties after each cycle', async () => {
+    const event = await hub.waitForEvent(moduleId, (e) => e.outputName === 'health');
+    expect(event).toMatchObject({ contentType: 'application/json', contentEncoding: 'utf-8', properties: { messageType: 'health', status: expect.stringMatching(/^(ok|warning|error)$/) } });
+    const body = JSON.parse(event.body.toString()) as { checks: Record<string, string> };
+    expect(body.checks['containers.limits']).toBe('warning');
+    expect(event.body.length).toBeLessThanOrEqual(4096);
+  });
+
+  it('applies a desired threshold, echoes it with its version, and alerts on the change it causes', async () => {
+    await setDesired({ diskFreeWarnPercent: 100, diskFreeErrorPercent: 0 });
+    const twin = await eventually(reported, (r) => r.config?.applied.diskFreeWarnPercent === 100 && r.health?.checks.disk_space.status === 'warning');
+    expect(twin.config?.desiredVersion).toEqual(expect.any(Number));
+    const alert = await hub.waitForEvent(moduleId, (e) => e.outputName === 'alerts' && e.properties.checkId === 'disk.space', 30_000);
+    expect(alert.properties).toMatchObject({ messageType: 'alert', status: 'warning', previousStatus: 'ok' });
+  });
+
+  it('rejects an invalid desired patch whole, naming the field, and keeps the last good configuration', async () => {
+    await setDesired({ diskFreeWarnPercent: 'plenty', logWarnBytes: '1m' });
+    const twin = await eventually(reported, (r) => r.config?.status === 'rejected');
+    expect(twin.config?.error).toContain('properties.desired.diskFreeWarnPercent: expected a number, got "plenty"');
+    expect(twin.config?.applied).toMatchObject({ diskFreeWarnPercent: 100 });
+    expect(twin.config?.applied.logWarnBytes).not.toBe(1024 ** 2);
+    await setDesired({ diskFreeWarnPercent: null, diskFreeErrorPercent: null, logWarnBytes: null });
+    await eventually(reported, (r) => r.config?.status === 'applied' && r.config.applied.diskFreeWarnPercent === 20);
+  });
+
+  it('answers direct methods with HTTP-style statuses', async () => {
+    const run = await invoke('runChecks', {});
+    expect(run.status).toBe(200);
+    expect(run.payload).toMatchObject({ status: expect.any(String), checks: expect.any(Array) });
+    const one = await invoke('getReport', { checkId: 'containers.limits', detail: 'full' });
+    expect(one.status).toBe(200);
+    expect((one.payload.results as { subject: string }[]).map((r) => r.subject)).toContain(plant.name('unlimited'));
+    expect(await invoke('getReport', { checkId: 'disk.spaec' })).toMatchObject({ status: 404, payload: { field: 'checkId' } });
+    expect(await invoke('runChecks', { detail: 'everything' })).toMatchObject({ status: 400, payload: { field: 'detail' } });
+    const config = await invoke('getConfig', null);
+    expect(config).toMatchObject({ status: 200, payload: { origins: { productInfo: 'env', schedule: 'env', logWarnBytes: 'default' } } });
+  });
+
+  it('reconnects after the hub goes away, takes the desired change made meanwhile, and reports again', async () => {
+    await hub.stopMqtt();
+    await setDesired({ restartWarnCount: 42 });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const before = (await reported()).health?.lastCycle ?? '';
+    await hub.startMqtt();
+    await hub.waitForConnections(moduleId, 2, 60_000);
+    await eventually(reported, (r) => (r.health?.lastCycle ?? '') > before && r.config?.applied.restartWarnCount === 42, 60_000);
+  });
+
+  it('stops cleanly within seconds on SIGTERM', async () => {
+    const { code, ms } = await agent.stop();
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(8_000);
+  });
+});
