@@ -10,6 +10,9 @@ export const SOURCE_NAMES = [
   'volumeSizes',
   'daemonConfig',
   'filesystems',
+  'iotedgeConfig',
+  'certificates',
+  'diskHistory',
 ] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
@@ -34,6 +37,9 @@ export interface Snapshot {
   volumes: VolumeInfo[] | null;
   daemonConfig: DaemonConfig | null;
   filesystems: FilesystemScan | null;
+  iotedgeConfig: IotEdgeConfig | null;
+  certificates: CertificateScan | null;
+  diskHistory: DiskHistory | null;
 }
 
 export interface DockerEngine {
@@ -82,6 +88,8 @@ export interface ContainerInfo {
   /** As the engine reports it: empty for drivers that keep no file it names (`local`, journald…). */
   logPath: string;
   mounts: ContainerMount[];
+  /** Only for the IoT Edge system modules (edgeAgent, edgeHub), and only the variables the checks read (src/iotedge.ts). */
+  env?: Record<string, string>;
 }
 
 export interface ContainerMount {
@@ -154,3 +162,99 @@ export interface FilesystemScan {
 }
 
 export type FilesystemRole = 'root' | 'dockerDataRoot' | 'configured';
+
+/** The parts of IoT Edge's config.toml the checks read; secrets (keys, passwords, connection strings) are never kept. */
+export type IotEdgeConfig = { path: string; found: false } | IotEdgeConfigFound;
+
+export interface IotEdgeConfigFound {
+  /** Host path of config.toml. */
+  path: string;
+  found: true;
+  edgeCa: EdgeCaConfig;
+  /** Every certificate file the file names (file:// URIs), with the key that names it. */
+  certificateFiles: { key: string; path: string; role: CertificateRole }[];
+  /** Renewal of a device identity certificate IoT Edge issues itself (EST, local CA), when configured. */
+  identityAutoRenew: RenewPolicy | null;
+  /** The bootstrap edgeAgent: [agent.config] image and the allowlisted [agent.env] variables. */
+  agent: { image: string | null; env: Record<string, string> };
+  imageGarbageCollection: ImageGarbageCollection;
+}
+
+export interface EdgeCaConfig {
+  /** files: cert and key given as files; quickstart: self-signed by IoT Edge; issued: from an EST server or a local CA. */
+  source: 'files' | 'quickstart' | 'issued';
+  /** Issuance method as config.toml names it (est, local_ca, self_signed); null for files and plain quickstart. */
+  method: string | null;
+  /** Host path of the certificate file, for source files. */
+  certPath: string | null;
+  /** Lifetime IoT Edge gives a quickstart CA (auto_generated_edge_ca_expiry_days, default 90). */
+  quickstartExpiryDays: number | null;
+  /** How IoT Edge renews it; null when it does not (files). */
+  autoRenew: RenewPolicy | null;
+}
+
+/** An [*.auto_renew] section, defaults filled in. */
+export interface RenewPolicy {
+  rotateKey: boolean;
+  /** When renewal starts: a share of the lifetime ("80%") or a time before expiry ("10d", "30m"). */
+  threshold: string;
+  /** How often a failed renewal is retried, in the same form. */
+  retry: string;
+}
+
+export interface ImageGarbageCollection {
+  /** Whether config.toml has an [image_garbage_collection] section; without one the defaults apply. */
+  configured: boolean;
+  enabled: boolean;
+  cleanupRecurrence: string;
+  imageAgeCleanupThreshold: string;
+  cleanupTime: string;
+}
+
+/** What a certificate is for: decides who renews it and how to fix it. */
+export type CertificateRole = 'edge-ca' | 'trust-bundle' | 'identity' | 'module' | 'iotedge' | 'extra';
+
+export interface CertificateInfo {
+  /** Host path of the file, or "workload-api" for the IoT Edge trust bundle. */
+  source: string;
+  /** Position in its file or bundle, from 0: a file may hold a chain. */
+  position: number;
+  /** How many certificates its file or bundle holds. */
+  countInSource: number;
+  role: CertificateRole;
+  subject: string;
+  issuer: string;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  /** SHA-256 fingerprint: the same certificate found in several places is listed once. */
+  fingerprint: string;
+  /** Other places the same certificate was found. */
+  alsoIn: string[];
+  /** true: IoT Edge renews it; false: someone must replace it; null: this agent cannot tell. */
+  autoRenewed: boolean | null;
+  /** When IoT Edge renews it, where known (config.toml or its defaults). */
+  renewPolicy: RenewPolicy | null;
+}
+
+export interface CertificateScan {
+  /** What showed IoT Edge is installed (config.toml, the workload API, the certd store); empty when nothing did. */
+  iotedgeEvidence: string[];
+  certificates: CertificateInfo[];
+  /** Files, folders or the workload API that could not be read or held no certificate, with why. */
+  unreadable: { source: string; role: CertificateRole; error: string }[];
+}
+
+/** Free bytes per filesystem over recent cycles, oldest first, for disk.forecast. */
+export interface DiskHistory {
+  /** File the history is kept in between runs; null when it lives only in memory. */
+  file: string | null;
+  filesystems: FilesystemHistory[];
+}
+
+export interface FilesystemHistory {
+  /** FilesystemInfo.path of the filesystem. */
+  path: string;
+  sizeBytes: number;
+  samples: { at: string; availableBytes: number }[];
+}

@@ -1,12 +1,43 @@
 // Every check, in report order. Adding a check is adding its file and one line here.
+import { certsExpiry } from './certs-expiry.js';
 import { containersLimits } from './containers-limits.js';
+import { diskForecast } from './disk-forecast.js';
 import { diskInodes } from './disk-inodes.js';
 import { diskSpace } from './disk-space.js';
 import { logsPolicy } from './logs-policy.js';
 import { logsSize } from './logs-size.js';
+import { productionEdgeCa } from './production-edge-ca.js';
+import { productionHubMemory } from './production-hub-memory.js';
+import { productionImageGc } from './production-image-gc.js';
+import { productionImageTags } from './production-image-tags.js';
+import { productionLogDriver } from './production-log-driver.js';
+import { productionMobyEngine } from './production-moby-engine.js';
+import { productionProtocolHeads } from './production-protocol-heads.js';
+import { productionSystemStorage } from './production-system-storage.js';
+import { productionUpdateMode } from './production-update-mode.js';
+import { productionUpstreamProtocol } from './production-upstream-protocol.js';
 import type { Check } from './types.js';
 import { volumesUnused } from './volumes-unused.js';
 
-export const CHECKS: readonly Check[] = [diskSpace, diskInodes, volumesUnused, logsSize, logsPolicy, containersLimits];
+export const CHECKS: readonly Check[] = [
+  diskSpace,
+  diskInodes,
+  diskForecast,
+  volumesUnused,
+  logsSize,
+  logsPolicy,
+  containersLimits,
+  certsExpiry,
+  productionEdgeCa,
+  productionImageTags,
+  productionSystemStorage,
+  productionUpstreamProtocol,
+  productionUpdateMode,
+  productionLogDriver,
+  productionImageGc,
+  productionMobyEngine,
+  productionHubMemory,
+  productionProtocolHeads,
+];
 
 export const CHECK_IDS: readonly string[] = CHECKS.map((check) => check.id);

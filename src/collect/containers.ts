@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { allowlistedEnv, isSystemModuleName } from '../iotedge.js';
 import type { ContainerInfo } from '../snapshot.js';
 import { mapLimit } from './map-limit.js';
 
@@ -21,9 +22,10 @@ export async function collectContainers(docker: Docker, signal: AbortSignal): Pr
 
 export function toContainerInfo(c: Docker.ContainerInspectInfo): ContainerInfo {
   const host = c.HostConfig;
+  const name = c.Name.replace(/^\//, '');
   return {
     id: c.Id,
-    name: c.Name.replace(/^\//, ''),
+    name,
     image: c.Config.Image,
     imageId: c.Image,
     createdAt: c.Created,
@@ -54,5 +56,7 @@ export function toContainerInfo(c: Docker.ContainerInspectInfo): ContainerInfo {
       destination: m.Destination,
       readOnly: !m.RW,
     })),
+    // Module env can hold secrets: only the system modules' allowlisted variables are kept.
+    ...(isSystemModuleName(name) ? { env: allowlistedEnv(c.Config.Env ?? []) } : {}),
   };
 }

@@ -1,16 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { DaemonConfig } from '../snapshot.js';
-import { hostPath } from './host-path.js';
+import { readHostFile } from './host-path.js';
 
 /** The parts of daemon.json the checks read. A missing file is normal (engine defaults); a broken one is an error naming the file. */
 export async function collectDaemonConfig(hostRoot: string, configPath: string, signal: AbortSignal): Promise<DaemonConfig> {
-  let text: string;
-  try {
-    text = await readFile(hostPath(hostRoot, configPath), { encoding: 'utf8', signal });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path: configPath, found: false };
-    throw new Error(`${configPath}: ${(error as Error).message}`, { cause: error });
-  }
+  const text = await readHostFile(hostRoot, configPath, signal);
+  if (text === undefined) return { path: configPath, found: false };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -4,10 +4,13 @@ import type { Snapshot, SourceName, SourceStatus } from '../snapshot.js';
 import { collectContainerLogs } from './container-logs.js';
 import { collectContainerStats } from './container-stats.js';
 import { collectContainers } from './containers.js';
+import { collectCertificates } from './certificates.js';
 import { collectDaemonConfig } from './daemon-config.js';
+import { type DiskHistoryState, collectDiskHistory } from './disk-history.js';
 import { connectEngine } from './docker-client.js';
 import { collectDockerEngine } from './docker-engine.js';
 import { type WatchedPath, collectFilesystems } from './filesystems.js';
+import { collectIotEdgeConfig } from './iotedge-config.js';
 import { type SourceRun, runSource } from './run-source.js';
 import { type VolumeSizeCache, collectVolumeSizes } from './volume-sizes.js';
 import { collectVolumes } from './volumes.js';
@@ -16,10 +19,20 @@ export interface CollectOptions {
   config: Config;
   /** Kept by a long-running agent between cycles; a one-shot run passes a fresh one. */
   volumeSizeCache?: { current?: VolumeSizeCache };
+  /** Kept by a long-running agent between cycles, like volumeSizeCache. */
+  diskHistory?: { current?: DiskHistoryState };
+  /** The IoT Edge workload API; IoT Edge sets IOTEDGE_WORKLOADURI in every module. */
+  workloadUri?: string;
   now?: () => Date;
 }
 
-export async function collectSnapshot({ config, volumeSizeCache = {}, now = () => new Date() }: CollectOptions): Promise<Snapshot> {
+export async function collectSnapshot({
+  config,
+  volumeSizeCache = {},
+  diskHistory = {},
+  workloadUri = process.env.IOTEDGE_WORKLOADURI,
+  now = () => new Date(),
+}: CollectOptions): Promise<Snapshot> {
   const collectedAt = now();
   const timeoutMs = config.collectTimeoutSeconds * 1000;
   const run = <T>(collect: Parameters<typeof runSource<T>>[1]) => runSource(timeoutMs, collect);
@@ -39,7 +52,27 @@ export async function collectSnapshot({ config, volumeSizeCache = {}, now = () =
   const hostSources = Promise.all([
     run(() => collectFilesystems(config.hostRoot, watched)),
     run((signal) => collectDaemonConfig(config.hostRoot, config.daemonConfigPath, signal)),
+    run((signal) => collectIotEdgeConfig(config.hostRoot, config.iotedgeConfigPath, signal)),
   ]);
+  const iotedgeSources = hostSources.then(([filesystems, , iotedgeConfig]) => {
+    const scan = filesystems.value;
+    return Promise.all([
+      run((signal, note) =>
+        collectCertificates({
+          hostRoot: config.hostRoot,
+          iotedgeConfig: iotedgeConfig.value,
+          configError: iotedgeConfig.status.error,
+          extraPaths: config.certificatePaths,
+          workloadUri,
+          signal,
+          note,
+        }),
+      ),
+      scan
+        ? run((_, note) => collectDiskHistory({ filesystems: scan.filesystems, at: collectedAt, stateFolder: config.stateFolder, memory: diskHistory, note }))
+        : blocked(filesystems),
+    ]);
+  });
 
   const containers = engine ? await run((signal) => collectContainers(engine.docker, signal)) : blocked(dockerRun);
   const list = containers.value;
@@ -55,7 +88,8 @@ export async function collectSnapshot({ config, volumeSizeCache = {}, now = () =
         : blocked(dockerRun),
   ]);
   const volumes = engine && list ? await run((signal) => collectVolumes(engine.docker, list, sizes.value, signal)) : blocked(containers);
-  const [filesystems, daemonConfig] = await hostSources;
+  const [filesystems, daemonConfig, iotedgeConfig] = await hostSources;
+  const [certificates, history] = await iotedgeSources;
 
   const sources: Record<SourceName, SourceStatus> = {
     docker: dockerRun.status,
@@ -66,6 +100,9 @@ export async function collectSnapshot({ config, volumeSizeCache = {}, now = () =
     volumeSizes: sizes.status,
     daemonConfig: daemonConfig.status,
     filesystems: filesystems.status,
+    iotedgeConfig: iotedgeConfig.status,
+    certificates: certificates.status,
+    diskHistory: history.status,
   };
   return {
     schemaVersion: 1,
@@ -79,6 +116,9 @@ export async function collectSnapshot({ config, volumeSizeCache = {}, now = () =
     volumes: volumes.value,
     daemonConfig: daemonConfig.value,
     filesystems: filesystems.value,
+    iotedgeConfig: iotedgeConfig.value,
+    certificates: certificates.value,
+    diskHistory: history.value,
   };
 }
 

@@ -2,6 +2,7 @@
 // A long-running agent keeps them in a cache and asks again only when they are older than allowed.
 import type Docker from 'dockerode';
 import { compareApiVersions, getJson } from './docker-client.js';
+import { retryWhileDiskUsageRuns } from './disk-usage.js';
 import type { Note } from './run-source.js';
 
 export interface VolumeSizeCache {
@@ -29,7 +30,7 @@ export async function collectVolumeSizes(
   }
   // From API 1.42 the engine can skip images, containers and build cache when asked for volumes only.
   const query: Record<string, string> = compareApiVersions(apiVersion, '1.42') >= 0 ? { type: 'volume' } : {};
-  const df = await getJson<SystemDf>(docker, '/system/df', query, signal);
+  const df = await retryWhileDiskUsageRuns(() => getJson<SystemDf>(docker, '/system/df', query, signal), signal);
   const sizes = new Map<string, number>();
   for (const volume of df.Volumes ?? []) {
     // The engine reports -1 when it could not measure a volume.

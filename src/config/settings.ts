@@ -40,6 +40,7 @@ function deviceOnly<S extends z.ZodType>(spec: Setting<S>): Setting<S> {
 const percent = z.number().min(0).max(100);
 const seconds = (max: number) => z.number().int().min(1).max(max);
 const names = z.array(z.string().min(1));
+const days = z.number().int().min(0).max(3650);
 /** Whole bytes, or a size such as "100MiB" or "1g". */
 const bytes = z.union([
   z.number().int().min(0),
@@ -82,6 +83,25 @@ export const SETTINGS = {
     'Volume names never offered for removal; * and ? match any characters. Volumes of edgeAgent/edgeHub are always protected.', 'names'),
   protectLabel: setting('string', z.string().min(1), 'edge-health.protect',
     'A volume carrying this label (with any value but "false") is protected.', 'label'),
+  pruneEnabled: deviceOnly(setting('boolean', z.boolean(), true,
+    'Allow real prune runs (pruneVolumes/pruneImages methods, edge-health prune --yes); false refuses them with 403. Dry runs always answer.')),
+  pruneOlderThanHours: setting('number', z.number().min(0).max(87600), 24,
+    'Prune removes only volumes and images at least this many hours old, unless a call gives olderThanHours (0: any age).'),
+  disabledChecks: setting('list', names, [],
+    'Check ids not to run, e.g. logs.size.', 'ids'),
+  diskFreeWarnPercent: setting('number', percent, 20, 'disk.space: warning below this % of free space.'),
+  diskFreeErrorPercent: setting('number', percent, 10, 'disk.space: error below this % of free space.'),
+  inodesFreeWarnPercent: setting('number', percent, 20, 'disk.inodes: warning below this % of free inodes.'),
+  inodesFreeErrorPercent: setting('number', percent, 10, 'disk.inodes: error below this % of free inodes.'),
+  unusedVolumesWarnBytes: setting('bytes', bytes, 1 * GiB,
+    'volumes.unused: warning when unused, unprotected volumes hold more than this in total.'),
+  logWarnBytes: setting('bytes', bytes, 100 * MiB, 'logs.size: warning when one container\'s logs exceed this.'),
+  logErrorBytes: setting('bytes', bytes, 1 * GiB, 'logs.size: error when one container\'s logs exceed this.'),
+  logsTotalWarnBytes: setting('bytes', bytes, 2 * GiB, 'logs.size: warning when all containers\' logs together exceed this.'),
+  restartWarnCount: setting('number', z.number().int().min(1), 5,
+    'containers.limits: warning when the engine restarted a container this many times.'),
+  memoryUsageWarnPercent: setting('number', percent, 90,
+    'containers.limits: warning when a running container uses more than this % of its memory limit.'),
   schedule: setting('string', cronExpression, '*/5 * * * *',
     'When the module runs a check cycle: a cron expression (minute hour day month weekday).', 'cron'),
   jitterSeconds: setting('number', z.number().int().min(0).max(3600), 30,
@@ -96,6 +116,18 @@ export const SETTINGS = {
     'Protocol to edgeHub: mqtt (port 8883) or mqttWs (MQTT over WebSocket, port 443), matching the UpstreamProtocol your network allows.', 'protocol')),
   productInfo: deviceOnly(setting('string', z.string().min(1).max(128), '<PUBLISHER_ID>.<OFFER_ID>.<SKU_ID>',
     'ProductInfo the module reports to IoT Hub: PublisherId.OfferId.SkuId of your Marketplace offer.', 'id')),
+  iotedgeConfigPath: deviceOnly(setting('string', z.string().min(1), '/etc/aziot/config.toml',
+    'Host path of the IoT Edge configuration file: certificates, edge CA, image garbage collection.', 'file')),
+  certificatePaths: setting('list', names, [],
+    'More host paths of certificates (PEM or DER) certs.expiry watches: files, folders, or * and ? in the file name, e.g. /etc/ssl/mine/*.pem.', 'paths'),
+  certWarnDays: setting('number', days, 30, 'certs.expiry: warning when a certificate expires within this many days.'),
+  certErrorDays: setting('number', days, 7, 'certs.expiry: error when a certificate expires within this many days.'),
+  stateFolder: deviceOnly(setting('string', z.string(), '',
+    'The agent\'s own folder (not under the host root) for what it keeps across runs: the disk history of disk.forecast. Empty: kept in memory only.', 'dir')),
+  forecastHorizonDays: setting('number', z.number().min(1).max(365), 7,
+    'disk.forecast: warning when a filesystem will be full within this many days at its recent fill rate.'),
+  constrainedMemoryBytes: setting('bytes', bytes, 2 * GiB,
+    'production.hub-memory, production.protocol-heads: a host with less memory than this is a constrained device.'),
   logLevel: setting('string', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'warn',
     'Agent log level (logs go to standard error as JSON lines).', 'level'),
 };
@@ -109,6 +141,7 @@ export const ORDERED_PAIRS: [SettingKey, SettingKey][] = [
   ['diskFreeWarnPercent', 'diskFreeErrorPercent'],
   ['inodesFreeWarnPercent', 'inodesFreeErrorPercent'],
   ['logErrorBytes', 'logWarnBytes'],
+  ['certWarnDays', 'certErrorDays'],
 ];
 
 /** Settings an operator may change from the cloud (module twin desired properties). */

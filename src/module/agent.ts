@@ -10,6 +10,8 @@ import { type Cycle, CycleRunner } from './cycle-runner.js';
 import type { DesiredProperties } from './desired.js';
 import { type MethodHandler, readMethods } from './methods.js';
 import type { ModuleConfig } from './module-config.js';
+import { ownContainerId } from './own-container.js';
+import { pruneMethods } from './prune-methods.js';
 import { startSchedule } from './schedule.js';
 import { type SendEvent, TelemetrySink } from './telemetry-sink.js';
 import { TwinReporter } from './twin-reporter.js';
@@ -38,7 +40,8 @@ export async function runModule({ settings, logger, stop }: ModuleRun): Promise<
     twin.get().catch((error: Error) => logger.warn({ error: error.message }, 'twin not read after reconnect'));
   });
   const reporter = new TwinReporter(twin, logger);
-  const telemetry = new TelemetrySink(sendWith(client));
+  const send = sendWith(client);
+  const telemetry = new TelemetrySink(send);
   const runner = new CycleRunner(
     () => settings.current,
     async (cycle) => {
@@ -68,11 +71,29 @@ export async function runModule({ settings, logger, stop }: ModuleRun): Promise<
     if (schedule && before !== JSON.stringify([settings.current.schedule, settings.current.jitterSeconds])) reschedule();
   });
 
-  registerMethods(client, logger, readMethods({
-    runCycle: () => runner.run(),
-    lastCycle: () => runner.last,
-    describeConfig: () => settings.describe(),
-  }));
+  registerMethods(client, logger, {
+    ...readMethods({
+      runCycle: () => runner.run(),
+      lastCycle: () => runner.last,
+      describeConfig: () => settings.describe(),
+    }),
+    ...pruneMethods({
+      config: () => settings.current,
+      logger,
+      selfContainerId: await ownContainerId(),
+      afterAction: async (method, answer) => {
+        const { removedCount, notRemovedCount, skippedCount, reclaimedBytes, durationMs } = answer;
+        await send(
+          'alerts',
+          { messageType: 'action', action: method, requestedBy: 'direct method', removedCount, notRemovedCount, skippedCount, reclaimedBytes, durationMs, at: new Date().toISOString() },
+          { messageType: 'action', action: method },
+        ).catch((error: Error) => logger.warn({ error: error.message }, 'action event not sent'));
+        // The reported health should show the space just reclaimed, not wait for the schedule.
+        runner.invalidateVolumeSizes();
+        void runner.run().catch((error: Error) => logger.error({ error: error.message }, 'cycle after prune failed'));
+      },
+    }),
+  });
 
   await reporter.report({ config: settings.reported(), agent: agentSection(startedAt) });
   reschedule();

@@ -1,6 +1,7 @@
 // One check cycle at a time: a cycle asked for while one runs joins it instead of starting another.
 import type { Config } from '../config/settings.js';
 import { collectSnapshot } from '../collect/snapshot.js';
+import type { DiskHistoryState } from '../collect/disk-history.js';
 import type { VolumeSizeCache } from '../collect/volume-sizes.js';
 import { type Report, buildReport } from '../report/build.js';
 import type { Snapshot } from '../snapshot.js';
@@ -15,6 +16,8 @@ export class CycleRunner {
   private running: Promise<Cycle> | undefined;
   private latest: Cycle | undefined;
   private readonly volumeSizeCache: { current?: VolumeSizeCache } = {};
+  /** Free-space samples for disk.forecast, kept in memory between cycles (and on disk when stateFolder is set). */
+  private readonly diskHistory: { current?: DiskHistoryState } = {};
 
   constructor(
     private readonly config: () => Config,
@@ -41,7 +44,7 @@ export class CycleRunner {
   private async cycle(): Promise<Cycle> {
     const config = this.config();
     const started = performance.now();
-    const snapshot = await collectSnapshot({ config, volumeSizeCache: this.volumeSizeCache });
+    const snapshot = await collectSnapshot({ config, volumeSizeCache: this.volumeSizeCache, diskHistory: this.diskHistory });
     const report = buildReport(snapshot, config);
     const cycle = { snapshot, report, durationMs: Math.round(performance.now() - started) };
     this.latest = cycle;

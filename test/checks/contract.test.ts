@@ -5,12 +5,27 @@ import type { CheckResult } from '../../src/checks/types.js';
 import { defaultConfig } from '../../src/config/settings.js';
 import { runCheck } from '../../src/report/build.js';
 import { SOURCE_NAMES, type Snapshot, type SourceName } from '../../src/snapshot.js';
-import { GiB, MiB, container, dockerEngine, failed, filesystem, logFiles, snapshot, volume } from '../support/snapshot-builder.js';
+import {
+  GiB,
+  MiB,
+  certificate,
+  container,
+  dockerEngine,
+  edgeAgent,
+  edgeHub,
+  failed,
+  filesystem,
+  filesystemHistory,
+  iotedgeConfig,
+  logFiles,
+  snapshot,
+  volume,
+} from '../support/snapshot-builder.js';
 
 const STATUSES = ['ok', 'warning', 'error', 'skipped'];
 
 function healthy(): Snapshot {
-  const modules = [container({ name: 'edgeAgent' }), container({ name: 'edgeHub' }), container({ name: 'tempSensor' })];
+  const modules = [edgeAgent(), edgeHub(), container({ name: 'tempSensor' })];
   return snapshot({
     containers: modules,
     containerStats: modules.map((c) => ({ containerId: c.id, memoryUsageBytes: 10 * MiB, memoryLimitBytes: c.limits.memoryBytes })),
@@ -18,6 +33,9 @@ function healthy(): Snapshot {
     volumes: [volume({ name: 'edgeHub', usedBy: ['edgeHub'] }), volume({ name: 'sensor-data', usedBy: ['tempSensor'] })],
     daemonConfig: { path: '/etc/docker/daemon.json', found: true, logDriver: 'local' },
     filesystems: { filesystems: [filesystem(), filesystem({ path: '/var/lib/docker', watchedPaths: [{ path: '/var/lib/docker', role: 'dockerDataRoot' }] })], unreadable: [] },
+    iotedgeConfig: iotedgeConfig(),
+    certificates: { iotedgeEvidence: ['/etc/aziot/config.toml'], certificates: [certificate()], unreadable: [] },
+    diskHistory: { file: '/state/disk-history.json', filesystems: [filesystemHistory('/', [50 * GiB, 50 * GiB, 50 * GiB, 50 * GiB], { everyMinutes: 30 })] },
   });
 }
 
@@ -27,11 +45,13 @@ function troubled(): Snapshot {
     container({ name: 'wild', privileged: true, limits: { memoryBytes: 0, nanoCpus: 0 }, logConfig: { type: 'json-file', config: {} } }),
     container({ name: 'hungry' }),
     container({ name: 'quiet', logConfig: { type: 'journald', config: {} } }),
+    edgeAgent({ image: 'mcr.microsoft.com/azureiotedge-agent:1.5', env: { UpstreamProtocol: 'AmqpWs' }, mounts: [] }),
+    edgeHub({ image: 'myregistry.azurecr.io/azureiotedge-hub:1.5.3.debug', env: {} }),
   ];
   const [leaky, wild, hungry] = modules;
   return snapshot({
     sources: { containerStats: failed('stats timed out after 20 s'), volumeSizes: failed('/system/df timed out') },
-    docker: dockerEngine({ loggingDriver: 'json-file' }),
+    docker: dockerEngine({ loggingDriver: 'json-file', platformName: 'Docker Engine - Community', memTotalBytes: 1 * GiB }),
     containers: modules,
     containerStats: null,
     containerLogs: [
@@ -48,6 +68,16 @@ function troubled(): Snapshot {
       ],
       unreadable: [{ path: '/mnt/sd', role: 'configured', error: 'ENOENT: no such file or directory' }],
     },
+    iotedgeConfig: iotedgeConfig({
+      edgeCa: { source: 'quickstart', method: null, certPath: null, quickstartExpiryDays: 90, autoRenew: { rotateKey: true, threshold: '80%', retry: '4%' } },
+      imageGarbageCollection: { configured: true, enabled: false, cleanupRecurrence: '1d', imageAgeCleanupThreshold: '7d', cleanupTime: '00:00' },
+    }),
+    certificates: {
+      iotedgeEvidence: ['/etc/aziot/config.toml'],
+      certificates: [certificate({ role: 'trust-bundle', notAfter: '2024-05-03T12:00:00.000Z' })],
+      unreadable: [{ source: '/var/aziot/certs/broken.pem', role: 'extra', error: 'holds no certificate (neither PEM nor DER)' }],
+    },
+    diskHistory: { file: null, filesystems: [filesystemHistory('/', [40 * GiB, 30 * GiB, 20 * GiB, 10 * GiB], { everyMinutes: 60 })] },
   });
 }
 
@@ -75,6 +105,9 @@ const FIELD: Partial<Record<SourceName, keyof Snapshot>> = {
   volumes: 'volumes',
   daemonConfig: 'daemonConfig',
   filesystems: 'filesystems',
+  iotedgeConfig: 'iotedgeConfig',
+  certificates: 'certificates',
+  diskHistory: 'diskHistory',
 };
 
 function withFailedSource(base: Snapshot, source: SourceName, error: string): Snapshot {
@@ -96,7 +129,7 @@ describe('the check registry', () => {
   });
 
   it.each(CHECKS.map((check) => [check.id]))('%s has an id of the form area.name', (id) => {
-    expect(id).toMatch(/^[a-z]+\.[a-z]+$/);
+    expect(id).toMatch(/^[a-z]+\.[a-z]+(-[a-z]+)*$/);
   });
 
   it.each(CHECKS.map((check) => [check.id, check]))('%s has a title and needs only known sources', (_, check) => {

@@ -45,6 +45,8 @@ describeWithEngine('the IoT Edge module against a local hub', () => {
 
   beforeAll(async () => {
     await plant.container({ name: 'unlimited' });
+    await plant.volume('leftover', { bytes: 1024 ** 2 });
+    await plant.volume('bystander', { bytes: 1024 ** 2 });
     hub = await startTestHub();
     moduleId = hub.addModule('edgeHealth');
     agent = startAgent(['run'], {
@@ -119,6 +121,29 @@ describeWithEngine('the IoT Edge module against a local hub', () => {
     expect(await invoke('runChecks', { detail: 'everything' })).toMatchObject({ status: 400, payload: { field: 'detail' } });
     const config = await invoke('getConfig', null);
     expect(config).toMatchObject({ status: 200, payload: { origins: { productInfo: 'env', schedule: 'env', logWarnBytes: 'default' } } });
+  });
+
+  it('prunes a volume from the cloud: dry run first, then for real, and the reported health follows', async () => {
+    const listed = (r: Reported) => Object.values(r.health?.checks.volumes_unused?.worst ?? {}).some((w) => w.subject === plant.name('leftover'));
+    await setDesired({ reportedSubjectsPerCheck: 20 });
+    await eventually(reported, listed);
+
+    const request = { names: [plant.name('leftover')], olderThanHours: 0 };
+    const dry = await invoke('pruneVolumes', request);
+    expect(dry).toMatchObject({ status: 200, payload: { dryRun: true, removedCount: 1, removed: [{ name: plant.name('leftover') }] } });
+    const volumes = async () => ((await plant.docker.listVolumes()).Volumes ?? []).map((v) => v.Name);
+    expect(await volumes()).toContain(plant.name('leftover'));
+
+    const real = await invoke('pruneVolumes', { ...request, dryRun: false });
+    expect(real).toMatchObject({ status: 200, payload: { dryRun: false, removedCount: 1, reclaimedBytes: expect.any(Number) } });
+    expect(await volumes()).not.toContain(plant.name('leftover'));
+    expect(await volumes()).toContain(plant.name('bystander'));
+
+    const event = await hub.waitForEvent(moduleId, (e) => e.outputName === 'alerts' && e.properties.messageType === 'action');
+    expect(event.properties).toEqual({ messageType: 'action', action: 'pruneVolumes' });
+    expect(JSON.parse(event.body.toString())).toMatchObject({ removedCount: 1, requestedBy: 'direct method' });
+    await eventually(reported, (r) => r.health !== undefined && !listed(r));
+    expect(await invoke('pruneVolumes', { dryrun: false })).toMatchObject({ status: 400, payload: { field: 'dryrun' } });
   });
 
   it('reconnects after the hub goes away, takes the desired change made meanwhile, and reports again', async () => {

@@ -1,10 +1,14 @@
 // Small typed builders for pure-logic tests: every builder returns a complete, valid value
 // that a test changes only where its case differs.
+import { OWNER_LABEL, OWNER_VALUE } from '../../src/iotedge.js';
 import {
+  type CertificateInfo,
   type ContainerInfo,
   type ContainerLogFiles,
   type DockerEngine,
+  type FilesystemHistory,
   type FilesystemInfo,
+  type IotEdgeConfigFound,
   type Snapshot,
   type SourceName,
   type SourceStatus,
@@ -15,6 +19,8 @@ import {
 export const KiB = 1024;
 export const MiB = 1024 ** 2;
 export const GiB = 1024 ** 3;
+/** When every built snapshot was collected: checks take "now" from it. */
+export const COLLECTED_AT = '2024-05-01T12:00:00.000Z';
 
 export type SnapshotOverrides = Partial<Omit<Snapshot, 'sources'>> & {
   sources?: Partial<Record<SourceName, Partial<SourceStatus>>>;
@@ -25,7 +31,7 @@ export function snapshot(overrides: SnapshotOverrides = {}): Snapshot {
   const { sources = {}, ...rest } = overrides;
   return {
     schemaVersion: 1,
-    collectedAt: '2024-05-01T12:00:00.000Z',
+    collectedAt: COLLECTED_AT,
     hostRoot: '',
     sources: Object.fromEntries(
       SOURCE_NAMES.map((name) => [name, { ok: true, durationMs: 1, ...sources[name] }]),
@@ -35,8 +41,12 @@ export function snapshot(overrides: SnapshotOverrides = {}): Snapshot {
     containerStats: [],
     containerLogs: [],
     volumes: [],
-    daemonConfig: { path: '/etc/docker/daemon.json', found: false },
+    // The checklist's advice, so the default log driver is nothing to flag.
+    daemonConfig: { path: '/etc/docker/daemon.json', found: true, logDriver: 'local' },
     filesystems: { filesystems: [], unreadable: [] },
+    iotedgeConfig: { path: '/etc/aziot/config.toml', found: false },
+    certificates: { iotedgeEvidence: [], certificates: [], unreadable: [] },
+    diskHistory: { file: null, filesystems: [] },
     ...rest,
   };
 }
@@ -135,5 +145,72 @@ export function logFiles(overrides: Partial<ContainerLogFiles> = {}): ContainerL
     files,
     totalBytes: files.reduce((sum, file) => sum + file.sizeBytes, 0),
     ...overrides,
+  };
+}
+
+/** A system module as a production checklist wants it: specific tag, host storage, all pulls before restarts. */
+export function edgeAgent(overrides: ContainerOverrides = {}): ContainerInfo {
+  return systemModule('edgeAgent', 'mcr.microsoft.com/azureiotedge-agent:1.5.3', { ModuleUpdateMode: 'WaitForAllPulls' }, overrides);
+}
+
+export function edgeHub(overrides: ContainerOverrides = {}): ContainerInfo {
+  return systemModule('edgeHub', 'mcr.microsoft.com/azureiotedge-hub:1.5.3', {}, overrides);
+}
+
+function systemModule(name: string, image: string, env: Record<string, string>, overrides: ContainerOverrides): ContainerInfo {
+  return container({
+    name,
+    image,
+    labels: { [OWNER_LABEL]: OWNER_VALUE },
+    env: { StorageFolder: '/iotedge/storage', ...env },
+    mounts: [{ type: 'bind', source: `/srv/${name}`, destination: '/iotedge/storage', readOnly: false }],
+    ...overrides,
+  });
+}
+
+/** config.toml with an edge CA from files and image garbage collection at its defaults. */
+export function iotedgeConfig(overrides: Partial<Omit<IotEdgeConfigFound, 'found'>> = {}): IotEdgeConfigFound {
+  return {
+    path: '/etc/aziot/config.toml',
+    found: true,
+    edgeCa: { source: 'files', method: null, certPath: '/var/aziot/certs/edge-ca.pem', quickstartExpiryDays: null, autoRenew: null },
+    certificateFiles: [{ key: 'edge_ca.cert', path: '/var/aziot/certs/edge-ca.pem', role: 'edge-ca' }],
+    identityAutoRenew: null,
+    agent: { image: 'mcr.microsoft.com/azureiotedge-agent:1.5.3', env: {} },
+    imageGarbageCollection: { configured: false, enabled: true, cleanupRecurrence: '1d', imageAgeCleanupThreshold: '7d', cleanupTime: '00:00' },
+    ...overrides,
+  };
+}
+
+/** An edge CA from files, valid from a year before the builder's collectedAt to a year after. */
+export function certificate(overrides: Partial<CertificateInfo> = {}): CertificateInfo {
+  return {
+    source: '/var/aziot/certs/edge-ca.pem',
+    position: 0,
+    countInSource: 1,
+    role: 'edge-ca',
+    subject: 'CN=edge-ca',
+    issuer: 'CN=root-ca',
+    serial: '01',
+    notBefore: '2023-05-01T12:00:00.000Z',
+    notAfter: '2025-05-01T12:00:00.000Z',
+    fingerprint: 'AA:BB',
+    alsoIn: [],
+    autoRenewed: false,
+    renewPolicy: null,
+    ...overrides,
+  };
+}
+
+/** Free-space samples for one filesystem, one per `everyMinutes`, ending at the builder's collectedAt. */
+export function filesystemHistory(path: string, availableBytes: number[], { everyMinutes = 5, sizeBytes = 100 * GiB } = {}): FilesystemHistory {
+  const end = Date.parse(COLLECTED_AT);
+  return {
+    path,
+    sizeBytes,
+    samples: availableBytes.map((bytes, index) => ({
+      at: new Date(end - (availableBytes.length - 1 - index) * everyMinutes * 60_000).toISOString(),
+      availableBytes: bytes,
+    })),
   };
 }

@@ -1,0 +1,165 @@
+// pruneImages: images no container uses (any state), never those of the IoT Edge runtime or of this
+// module, each removed by ID without force and with noprune, so one call deletes exactly one image
+// and the answer is exactly what was deleted (a parent left untagged shows up in the next run).
+import { collectContainers } from '../collect/containers.js';
+import { compareApiVersions, getJson } from '../collect/docker-client.js';
+import { mapLimit } from '../collect/map-limit.js';
+import type { ContainerInfo } from '../snapshot.js';
+import { retryWhileDiskUsageRuns } from '../collect/disk-usage.js';
+import { type ImagePruneOptions, imagePrunePayload } from './payload.js';
+import { type Candidate, type Plan, type PlanContext, type PruneSpec, describeContainers, distinct, listBounded, planFrom, tooYoung } from './plan.js';
+
+export interface ImageModel {
+  /** sha256:… */
+  id: string;
+  /** repo:tag references. */
+  tags: string[];
+  /** repo@sha256:… references. */
+  digests: string[];
+  /** Set for images built or committed on this host; empty for pulled ones. */
+  parentId: string;
+  createdAt: string;
+  /** When it was last tagged here (a pull tags it): a long-built image pulled a minute ago is young. */
+  lastTagTime: string | null;
+}
+
+export interface ImageState {
+  images: ImageModel[];
+  containers: Pick<ContainerInfo, 'id' | 'name' | 'imageId'>[];
+}
+
+/** IoT Edge names its runtime containers so, and pulls their images from repositories named so. */
+const RUNTIME_CONTAINERS = new Set(['edgeAgent', 'edgeHub']);
+const RUNTIME_REPOSITORIES = new Set(['azureiotedge-agent', 'azureiotedge-hub']);
+
+export function planImagePrune(state: ImageState, options: ImagePruneOptions, context: PlanContext): Plan {
+  const users = new Map<string, string[]>();
+  for (const c of state.containers) users.set(c.imageId, [...(users.get(c.imageId) ?? []), c.name]);
+  const runtimeImages = new Set(state.containers.filter((c) => RUNTIME_CONTAINERS.has(c.name)).map((c) => c.imageId));
+  const selfImage = state.containers.find((c) => c.id === context.selfContainerId)?.imageId;
+  const parents = new Set(state.images.map((i) => i.parentId).filter(Boolean));
+  // Untagged images with children are layers of other images (what `docker images` hides): they go with them.
+  const intermediate = (image: ImageModel) => image.tags.length === 0 && image.digests.length === 0 && parents.has(image.id);
+  const olderThanHours = options.olderThanHours ?? context.config.pruneOlderThanHours;
+
+  const candidates: Candidate<ImageModel>[] = options.names
+    ? resolveNames(state.images, distinct(options.names))
+    : state.images
+        .filter((i) => !intermediate(i) && !users.has(i.id) && (!options.danglingOnly || i.tags.length === 0))
+        .map((image) => ({ name: displayName(image), item: image }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+
+  return planFrom(
+    candidates,
+    (image) => {
+      if (runtimeImages.has(image.id) || [...image.tags, ...image.digests].some((ref) => RUNTIME_REPOSITORIES.has(repository(ref).split('/').pop() ?? ''))) {
+        return 'protected: image of the IoT Edge runtime (edgeAgent/edgeHub)';
+      }
+      if (image.id === selfImage) return 'protected: image of this module';
+      const using = users.get(image.id);
+      if (using) return `in use by ${describeContainers(using)}`;
+      if (parents.has(image.id)) return 'other images are built on it; the engine removes it only after them';
+      if (!removableById(image)) {
+        return `has several references (${listBounded([...image.tags, ...image.digests])}); the engine then removes it only by force, which prune never uses: remove the extra tags first (docker rmi <tag>)`;
+      }
+      if (options.danglingOnly && image.tags.length > 0) return 'tagged, and danglingOnly is set';
+      return tooYoung(newest(image.createdAt, image.lastTagTime), olderThanHours, context.now);
+    },
+    (image) => image.id,
+  );
+}
+
+/** The engine removes an image by ID without force only when it has at most one tag and all its references are in one repository. */
+function removableById(image: ImageModel): boolean {
+  return image.tags.length <= 1 && new Set([...image.tags, ...image.digests].map(repository)).size <= 1;
+}
+
+/** A requested name is a tag (repo:tag), a digest reference, the image ID, or at least 12 hex digits of it. */
+function resolveNames(images: readonly ImageModel[], names: readonly string[]): Candidate<ImageModel>[] {
+  const requestedAs = new Map<string, string>();
+  return names.map((name): Candidate<ImageModel> => {
+    const matches = images.filter((image) => matchesName(image, name));
+    if (matches.length === 0) return { name, unresolved: 'no such image' };
+    if (matches.length > 1) return { name, unresolved: `matches ${matches.length} images: give the full ID or a tag` };
+    const [image] = matches;
+    const earlier = requestedAs.get(image.id);
+    if (earlier !== undefined) return { name, unresolved: `the same image as ${earlier}` };
+    requestedAs.set(image.id, name);
+    return { name, item: image };
+  });
+}
+
+function matchesName(image: ImageModel, name: string): boolean {
+  const hex = image.id.replace(/^sha256:/, '');
+  return image.tags.includes(name) || image.digests.includes(name) || name === image.id || (/^[0-9a-f]{12,64}$/.test(name) && hex.startsWith(name));
+}
+
+function displayName(image: ImageModel): string {
+  return image.tags[0] ?? image.id;
+}
+
+/** registry:5000/org/name for registry:5000/org/name:tag or …@sha256:…. */
+function repository(ref: string): string {
+  const at = ref.indexOf('@');
+  if (at >= 0) return ref.slice(0, at);
+  const colon = ref.lastIndexOf(':');
+  return colon > ref.lastIndexOf('/') ? ref.slice(0, colon) : ref;
+}
+
+function newest(a: string, b: string | null): string {
+  return b !== null && Date.parse(b) > Date.parse(a) ? b : a;
+}
+
+/** The engine writes "<none>:<none>" and "<none>@<none>" for missing references, and year 1 for "never". */
+const NO_REFERENCE = /^<none>[:@]<none>$/;
+const NEVER = /^0001-01-01/;
+
+interface ImageInspect {
+  Metadata?: { LastTagTime?: string };
+}
+
+interface SystemDfImages {
+  Images?: { Id: string; Size: number; SharedSize: number }[] | null;
+}
+
+const INSPECT_CONCURRENCY = 8;
+
+export const pruneImages: PruneSpec<typeof imagePrunePayload, ImageState> = {
+  action: 'pruneImages',
+  payload: imagePrunePayload,
+  async read({ docker }, signal) {
+    // Images first: a container created after this list is still seen below.
+    const listed = await docker.listImages({ all: true, abortSignal: signal });
+    const containers = await collectContainers(docker, signal);
+    const images = await mapLimit(listed, INSPECT_CONCURRENCY, async (image): Promise<ImageModel | undefined> => {
+      let inspect: ImageInspect;
+      try {
+        inspect = await getJson<ImageInspect>(docker, `/images/${image.Id}/json`, {}, signal);
+      } catch (error) {
+        // Removed between list and inspect: nothing left to plan for.
+        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+        throw error;
+      }
+      const lastTagTime = inspect.Metadata?.LastTagTime;
+      return {
+        id: image.Id,
+        tags: (image.RepoTags ?? []).filter((t) => !NO_REFERENCE.test(t)),
+        digests: (image.RepoDigests ?? []).filter((d) => !NO_REFERENCE.test(d)),
+        parentId: image.ParentId ?? '',
+        createdAt: new Date(image.Created * 1000).toISOString(),
+        lastTagTime: lastTagTime && !NEVER.test(lastTagTime) ? lastTagTime : null,
+      };
+    });
+    return { images: images.filter((i) => i !== undefined), containers };
+  },
+  plan: planImagePrune,
+  async measure({ docker, apiVersion }, signal) {
+    // Bytes only this image holds: layers it shares with other images stay when it goes.
+    const query: Record<string, string> = compareApiVersions(apiVersion, '1.42') >= 0 ? { type: 'image' } : {};
+    const df = await retryWhileDiskUsageRuns(() => getJson<SystemDfImages>(docker, '/system/df', query, signal), signal);
+    return new Map((df.Images ?? []).map((i) => [i.Id, i.Size - Math.max(0, i.SharedSize)]));
+  },
+  async remove({ docker }, id, signal) {
+    await docker.getImage(id).remove({ noprune: true, abortSignal: signal });
+  },
+};

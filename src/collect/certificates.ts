@@ -1,0 +1,255 @@
+// Every certificate IoT Edge relies on, wherever this agent can see it: the files config.toml names,
+// the certificate service's store, the workload API's trust bundle, and configured extra paths.
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { CertificateInfo, CertificateRole, CertificateScan, IotEdgeConfig, RenewPolicy } from '../snapshot.js';
+import { globToRegExp } from '../volume-protection.js';
+import { hostPath } from './host-path.js';
+import { type Note, describeError } from './run-source.js';
+import { fetchTrustBundle } from './workload-trust-bundle.js';
+
+/** Where aziot-certd keeps the certificates it issues; mode 0700 for its own user. */
+export const CERTD_CERTS_DIR = '/var/lib/aziot/certd/certs';
+export const WORKLOAD_API_SOURCE = 'workload-api';
+
+/** aziot-certd ids this agent knows, and what they are. */
+const CERTD_IDS: Record<string, CertificateRole> = { 'aziot-edged-ca': 'edge-ca', 'device-id': 'identity' };
+/** Server and identity certificates aziot-edged issues to modules: aziot-edged/module/<module>:… */
+const CERTD_MODULE_PREFIX = 'aziotedgedmodule';
+
+export interface CertificateSources {
+  hostRoot: string;
+  /** config.toml as collected, or null when it could not be read (configError says why). */
+  iotedgeConfig: IotEdgeConfig | null;
+  configError?: string;
+  /** Host paths of more certificate files or folders; * and ? in the last part. */
+  extraPaths: string[];
+  /** IOTEDGE_WORKLOADURI, set by IoT Edge in every module. */
+  workloadUri: string | undefined;
+  signal: AbortSignal;
+  note: Note;
+}
+
+/** Whether IoT Edge renews a certificate, and how. */
+type Renewal = Pick<CertificateInfo, 'autoRenewed' | 'renewPolicy'>;
+
+/** What one file or bundle held, in order, before duplicates are merged. */
+interface Found {
+  x509: X509Certificate;
+  role: CertificateRole;
+  renewal: Renewal;
+}
+
+type Read = { source: string; found: Found[] } | { source: string; role: CertificateRole; error: string };
+
+export async function collectCertificates(sources: CertificateSources): Promise<CertificateScan> {
+  const { iotedgeConfig: config, configError, note } = sources;
+  const evidence: string[] = [];
+  if (config?.found) evidence.push(config.path);
+  if (configError) {
+    // It is there (a missing file is no error), only not readable by this agent.
+    evidence.push('config.toml (not readable)');
+    note(`the certificate files config.toml names were not read: ${configError}`);
+  }
+
+  const reads: Read[] = [];
+  if (config?.found) {
+    for (const file of config.certificateFiles) {
+      reads.push(await readCertificateFile(sources, file.path, file.role, renewalOf(file.role, 'file', config)));
+    }
+  }
+  const certd = await readCertdStore(sources, config);
+  if (certd.found) evidence.push(CERTD_CERTS_DIR);
+  reads.push(...certd.reads);
+  if (sources.workloadUri) {
+    evidence.push(`workload API at ${sources.workloadUri}`);
+    reads.push(await readWorkloadTrustBundle(sources, sources.workloadUri, config));
+  }
+  for (const pattern of sources.extraPaths) reads.push(...(await readExtraPath(sources, pattern)));
+
+  return { iotedgeEvidence: evidence, ...merge(reads) };
+}
+
+/** The same certificate in several places is listed once, where it was found first (the most specific role). */
+function merge(reads: Read[]): Pick<CertificateScan, 'certificates' | 'unreadable'> {
+  const certificates: CertificateInfo[] = [];
+  const unreadable: CertificateScan['unreadable'] = [];
+  const byFingerprint = new Map<string, CertificateInfo>();
+  for (const read of reads) {
+    const { source } = read;
+    if ('error' in read) {
+      unreadable.push({ source, role: read.role, error: read.error });
+      continue;
+    }
+    read.found.forEach(({ x509, role, renewal }, position) => {
+      const known = byFingerprint.get(x509.fingerprint256);
+      if (known) {
+        if (known.source !== source && !known.alsoIn.includes(source)) known.alsoIn.push(source);
+        return;
+      }
+      const info: CertificateInfo = {
+        source,
+        position,
+        countInSource: read.found.length,
+        role,
+        subject: oneLine(x509.subject),
+        issuer: oneLine(x509.issuer),
+        serial: x509.serialNumber,
+        notBefore: new Date(x509.validFrom).toISOString(),
+        notAfter: new Date(x509.validTo).toISOString(),
+        fingerprint: x509.fingerprint256,
+        alsoIn: [],
+        ...renewal,
+      };
+      byFingerprint.set(x509.fingerprint256, info);
+      certificates.push(info);
+    });
+  }
+  return { certificates, unreadable };
+}
+
+/**
+ * Who renews a certificate: IoT Edge renews the edge CA it issues itself (quickstart, EST, local CA)
+ * as [edge_ca.auto_renew] says, identities it issues when their auto_renew section asks, and module
+ * certificates whenever a module asks again. Files an operator put in place, it never renews.
+ */
+function renewalOf(role: CertificateRole, found: 'file' | 'store', config: IotEdgeConfig | null): Renewal {
+  const known = config?.found ? config : null;
+  const renewed = (policy: RenewPolicy | null) => ({ autoRenewed: true, renewPolicy: policy });
+  const notRenewed = { autoRenewed: false, renewPolicy: null };
+  const unknown = { autoRenewed: null, renewPolicy: null };
+  switch (role) {
+    case 'edge-ca':
+      if (!known) return unknown;
+      return known.edgeCa.autoRenew ? renewed(known.edgeCa.autoRenew) : notRenewed;
+    case 'identity':
+      if (found === 'file') return notRenewed;
+      if (!known) return unknown;
+      return known.identityAutoRenew ? renewed(known.identityAutoRenew) : notRenewed;
+    case 'module':
+      return renewed(null);
+    case 'iotedge':
+      return found === 'file' ? notRenewed : unknown;
+    case 'trust-bundle':
+    case 'extra':
+      return notRenewed;
+  }
+}
+
+async function readCertificateFile(sources: CertificateSources, source: string, role: CertificateRole, renewal: Renewal): Promise<Read> {
+  try {
+    const bytes = await readFile(hostPath(sources.hostRoot, source), { signal: sources.signal });
+    return { source, found: parseCertificates(bytes).map((x509) => ({ x509, role, renewal })) };
+  } catch (error) {
+    return { source, role, error: describeError(error) };
+  }
+}
+
+/** Every certificate in PEM text (a chain is several blocks) or in one DER certificate. */
+export function parseCertificates(bytes: Buffer): X509Certificate[] {
+  const text = bytes.toString('latin1');
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
+  if (blocks) {
+    return blocks.map((block, index) => {
+      try {
+        return new X509Certificate(block);
+      } catch (error) {
+        throw new Error(`certificate ${index + 1} of ${blocks.length} cannot be parsed: ${(error as Error).message}`);
+      }
+    });
+  }
+  try {
+    return [new X509Certificate(bytes)];
+  } catch {
+    throw new Error('holds no certificate (neither PEM nor DER)');
+  }
+}
+
+/** aziot-certd names a file `<id, letters and digits only>-<sha256 of id>.cer`. */
+export function certdFileName(id: string): string {
+  return `${id.replace(/[^A-Za-z0-9]/g, '')}-${createHash('sha256').update(id).digest('hex')}.cer`;
+}
+
+const KNOWN_CERTD_FILES = new Map(Object.entries(CERTD_IDS).map(([id, role]) => [certdFileName(id), role]));
+
+function certdRole(fileName: string): CertificateRole {
+  return KNOWN_CERTD_FILES.get(fileName) ?? (fileName.startsWith(CERTD_MODULE_PREFIX) ? 'module' : 'iotedge');
+}
+
+/**
+ * The certd store is readable only by root and aziotcs: a module running as another user is
+ * expected to be refused, which is a note (the workload API covers what matters), not a finding.
+ */
+async function readCertdStore(sources: CertificateSources, config: IotEdgeConfig | null): Promise<{ found: boolean; reads: Read[] }> {
+  let names: string[];
+  try {
+    names = await readdir(hostPath(sources.hostRoot, CERTD_CERTS_DIR));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { found: false, reads: [] };
+    sources.note(
+      code === 'EACCES'
+        ? `${CERTD_CERTS_DIR} is not readable by this user (only root and aziotcs may read it); its certificates were not checked`
+        : `${CERTD_CERTS_DIR}: ${describeError(error)}`,
+    );
+    return { found: true, reads: [] };
+  }
+  const reads: Read[] = [];
+  for (const name of names.filter((n) => n.endsWith('.cer')).sort()) {
+    const role = certdRole(name);
+    reads.push(await readCertificateFile(sources, path.posix.join(CERTD_CERTS_DIR, name), role, renewalOf(role, 'store', config)));
+  }
+  return { found: true, reads };
+}
+
+/** The bundle starts with the edge CA (aziot-edged puts it first), then the user trust bundle. */
+async function readWorkloadTrustBundle(sources: CertificateSources, workloadUri: string, config: IotEdgeConfig | null): Promise<Read> {
+  try {
+    const certificates = parseCertificates(Buffer.from(await fetchTrustBundle(workloadUri, sources.signal)));
+    return {
+      source: WORKLOAD_API_SOURCE,
+      found: certificates.map((x509, position) => {
+        const role = position === 0 ? 'edge-ca' : 'trust-bundle';
+        return { x509, role, renewal: renewalOf(role, 'store', config) };
+      }),
+    };
+  } catch (error) {
+    return { source: WORKLOAD_API_SOURCE, role: 'trust-bundle', error: describeError(error) };
+  }
+}
+
+/** A file, every file in a folder, or the files a pattern in the last part of the path matches. */
+async function readExtraPath(sources: CertificateSources, pattern: string): Promise<Read[]> {
+  const fail = (error: string): Read[] => [{ source: pattern, role: 'extra', error }];
+  const directory = path.posix.dirname(pattern);
+  const last = path.posix.basename(pattern);
+  if (/[*?]/.test(directory)) return fail('wildcards are allowed only in the last part of the path');
+
+  let files: string[];
+  try {
+    if (/[*?]/.test(last)) {
+      const matcher = globToRegExp(last);
+      files = (await readdir(hostPath(sources.hostRoot, directory))).filter((name) => matcher.test(name)).sort().map((name) => path.posix.join(directory, name));
+      if (files.length === 0) return fail('no file matches');
+    } else if ((await stat(hostPath(sources.hostRoot, pattern))).isDirectory()) {
+      files = (await readdir(hostPath(sources.hostRoot, pattern))).sort().map((name) => path.posix.join(pattern, name));
+    } else {
+      files = [pattern];
+    }
+  } catch (error) {
+    return fail(describeError(error));
+  }
+  const reads: Read[] = [];
+  for (const file of files) {
+    // Folders and sockets inside a matched folder are not certificates; skip them quietly.
+    const info = await stat(hostPath(sources.hostRoot, file)).catch(() => undefined);
+    if (info && !info.isFile()) continue;
+    reads.push(await readCertificateFile(sources, file, 'extra', renewalOf('extra', 'file', null)));
+  }
+  return reads;
+}
+
+function oneLine(distinguishedName: string): string {
+  return distinguishedName.split('\n').join(', ');
+}

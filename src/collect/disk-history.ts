@@ -1,0 +1,101 @@
+// A small rolling history of free bytes per filesystem, carried from cycle to cycle so
+// disk.forecast can tell how fast a disk fills. Kept in memory by a long-running agent and,
+// when a state folder is set, in a JSON file there, so one-shot runs build it up too.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { DiskHistory, FilesystemInfo } from '../snapshot.js';
+import { type Note, describeError } from './run-source.js';
+
+export const HISTORY_FILE = 'disk-history.json';
+/** A day of samples at a 5-minute cycle; with a slower cycle the age limit bounds it first. */
+export const MAX_SAMPLES = 288;
+export const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+
+const stateSchema = z.object({
+  version: z.literal(1),
+  filesystems: z.array(
+    z.object({
+      path: z.string(),
+      sizeBytes: z.number(),
+      /** [epoch milliseconds, available bytes], oldest first: compact, since the file is rewritten every cycle. */
+      samples: z.array(z.tuple([z.number(), z.number()])),
+    }),
+  ),
+});
+/** The history as kept in memory between cycles and in the state file. */
+export type DiskHistoryState = z.output<typeof stateSchema>;
+
+export interface DiskHistoryOptions {
+  filesystems: FilesystemInfo[];
+  at: Date;
+  /** The agent's own folder (not under the host root) to keep the history in; '' keeps it in memory only. */
+  stateFolder: string;
+  /** Where a long-running agent keeps the history between cycles; a one-shot run passes a fresh one. */
+  memory: { current?: DiskHistoryState };
+  note: Note;
+}
+
+export async function collectDiskHistory({ filesystems, at, stateFolder, memory, note }: DiskHistoryOptions): Promise<DiskHistory> {
+  const file = stateFolder === '' ? null : path.join(stateFolder, HISTORY_FILE);
+  const previous = memory.current ?? (file ? await readHistory(file, note) : emptyHistory());
+  const next = appendSamples(previous, filesystems, at.getTime());
+  memory.current = next;
+  if (file) {
+    // Losing one write only shortens the history: say so and carry on with the one in memory.
+    await writeHistory(file, next).catch((error) => note(`could not save the disk history to ${file}: ${describeError(error)}`));
+  }
+  return {
+    file,
+    filesystems: next.filesystems.map((fs) => ({
+      path: fs.path,
+      sizeBytes: fs.sizeBytes,
+      samples: fs.samples.map(([ms, availableBytes]) => ({ at: new Date(ms).toISOString(), availableBytes })),
+    })),
+  };
+}
+
+/**
+ * This cycle's sample added to each watched filesystem. Filesystems no longer watched are
+ * forgotten, a filesystem whose size changed starts afresh (its old free bytes say nothing about
+ * the new disk), and samples beyond the count and age bounds, or later than now (the clock went back), are dropped.
+ */
+export function appendSamples(previous: DiskHistoryState, filesystems: FilesystemInfo[], atMs: number): DiskHistoryState {
+  return {
+    version: 1,
+    filesystems: filesystems.map((fs) => {
+      const earlier = previous.filesystems.find((h) => h.path === fs.path && h.sizeBytes === fs.sizeBytes)?.samples ?? [];
+      const kept = earlier.filter(([ms]) => ms < atMs && atMs - ms <= MAX_AGE_MS);
+      return { path: fs.path, sizeBytes: fs.sizeBytes, samples: [...kept, [atMs, fs.availableBytes] as [number, number]].slice(-MAX_SAMPLES) };
+    }),
+  };
+}
+
+function emptyHistory(): DiskHistoryState {
+  return { version: 1, filesystems: [] };
+}
+
+async function readHistory(file: string, note: Note): Promise<DiskHistoryState> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyHistory();
+    note(`could not read the disk history ${file}: ${describeError(error)}; starting a new one`);
+    return emptyHistory();
+  }
+  try {
+    return stateSchema.parse(JSON.parse(text));
+  } catch {
+    note(`the disk history ${file} is not in the expected form; starting a new one`);
+    return emptyHistory();
+  }
+}
+
+/** Written beside the old file and renamed over it, so a crash mid-write never leaves half a file. */
+async function writeHistory(file: string, state: DiskHistoryState): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(state)}\n`);
+  await rename(temporary, file);
+}
