@@ -8,7 +8,7 @@ import type { Config } from '../config/settings.js';
 import { createLogger } from '../log.js';
 import type { ActionLock } from './action-lock.js';
 import { type CarryOutHooks, carryOut } from './carry-out.js';
-import { parsePayload } from './payload.js';
+import { parsePayload } from '../config/parse-payload.js';
 import { type PruneAnswer, type PruneKind, type PruneSpec, toAnswer, withSizes } from './plan.js';
 import { pruneImages } from './prune-images.js';
 import { pruneVolumes } from './prune-volumes.js';

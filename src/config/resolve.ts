@@ -116,7 +116,7 @@ export function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
   const got = `got ${JSON.stringify(value)}`;
   switch (issue.code) {
     case 'invalid_type':
-      return `expected ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, ${got}`;
+      return `expected ${issue.expected === 'array' ? 'a list' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`}, ${got}`;
     case 'too_small':
       return `must be at least ${issue.minimum}, ${got}`;
     case 'too_big':

@@ -1,7 +1,7 @@
 // Direct methods: JSON payloads checked by schema, HTTP-style statuses, answers under the 128 KB limit.
 import { z } from 'zod';
 import { CHECKS } from '../checks/registry.js';
-import { describeIssue } from '../config/resolve.js';
+import { parsePayload } from '../config/parse-payload.js';
 import type { Report } from '../report/build.js';
 import { byWorstFirst } from '../report/compact.js';
 import type { Cycle } from './cycle-runner.js';
@@ -61,14 +61,8 @@ export async function withPayload<S extends z.ZodType>(
   payload: unknown,
   handle: (request: z.output<S>) => Promise<MethodAnswer>,
 ): Promise<MethodAnswer> {
-  const parsed = schema.safeParse(payload ?? undefined);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue.path.join('.') || undefined;
-    const value = issue.path.reduce<unknown>((at, key) => (at as Record<PropertyKey, unknown> | undefined)?.[key], payload);
-    return badRequest(field ? `${field}: ${describeIssue(issue, value)}` : `payload: ${describeIssue(issue, payload)}`, field);
-  }
-  return guarded(() => handle(parsed.data));
+  const parsed = parsePayload(schema, payload);
+  return parsed.ok ? guarded(() => handle(parsed.value)) : badRequest(parsed.error, parsed.field);
 }
 
 function answerReport(report: Report, request: ReportRequest): MethodAnswer {

@@ -32,7 +32,7 @@ describe('runPrune refuses before touching the engine', () => {
   it('a payload that is not an object: 400', async () => {
     const result = await runPrune('volumes', 'everything', deps());
     expect(result.status).toBe(400);
-    expect(result.payload).toEqual({ error: 'payload: expected a object, got "everything"' });
+    expect(result.payload).toEqual({ error: 'payload: expected an object, got "everything"' });
   });
 
   it('a real run when pruning is disabled on the device: 403, and the lock stays free', async () => {
