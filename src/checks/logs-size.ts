@@ -11,6 +11,7 @@ export const logsSize: Check = {
   run(snapshot, config) {
     const logs = new Map((snapshot.containerLogs ?? []).map((log) => [log.containerId, log]));
     let totalBytes = 0;
+    let unreadable = 0;
     const findings: Finding[] = (snapshot.containers ?? []).map((container): Finding => {
       const log = logs.get(container.id);
       const driver = container.logConfig.type;
@@ -18,6 +19,7 @@ export const logsSize: Check = {
         return { subject: container.name, status: 'skipped', message: `log driver "${driver}" keeps no log files on this host for the engine`, details: { driver } };
       }
       if (log.error) {
+        unreadable += 1;
         return { subject: container.name, status: 'skipped', message: `cannot read log files: ${log.error}`, details: { driver, directory: log.directory } };
       }
       totalBytes += log.totalBytes;
@@ -29,12 +31,17 @@ export const logsSize: Check = {
         ? { subject: container.name, status, message: `logs use ${formatBytes(log.totalBytes)}`, details }
         : { subject: container.name, status, message: `logs use ${formatBytes(log.totalBytes)}, over ${formatBytes(limit)}`, details, remediation: REMEDIATION };
     });
+    if (unreadable > 0 && unreadable === findings.length) {
+      // Nothing could be sized: a total of 0 B would claim the logs are empty.
+      findings.push({ subject: 'all containers', status: 'skipped', message: 'no container\'s log files could be read', details: { unreadableCount: unreadable } });
+      return findings;
+    }
     const totalStatus: Status = totalBytes > config.logsTotalWarnBytes ? 'warning' : 'ok';
     findings.push({
       subject: 'all containers',
       status: totalStatus,
-      message: `container logs use ${formatBytes(totalBytes)} in total${totalStatus === 'ok' ? '' : `, over ${formatBytes(config.logsTotalWarnBytes)}`}`,
-      details: { totalBytes, warnAboveBytes: config.logsTotalWarnBytes },
+      message: `container logs use ${formatBytes(totalBytes)} in total${totalStatus === 'ok' ? '' : `, over ${formatBytes(config.logsTotalWarnBytes)}`}${unreadable > 0 ? ` (${unreadable} not readable, not counted)` : ''}`,
+      details: { totalBytes, warnAboveBytes: config.logsTotalWarnBytes, unreadableCount: unreadable },
       ...(totalStatus === 'ok' ? {} : { remediation: REMEDIATION }),
     });
     return findings;

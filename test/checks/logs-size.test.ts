@@ -96,7 +96,16 @@ describe('logs.size', () => {
     const findings = run([c], [logFiles({ containerId: c.id, totalBytes: 5 * GiB, error: 'EACCES: permission denied' })]);
     expect(findings[0].status).toBe('skipped');
     expect(findings[0].message).toContain('EACCES');
-    expect(total(findings)).toMatchObject({ status: 'ok', details: { totalBytes: 0 } });
+    // Not counted, and no total claimed: 0 B would say the logs are empty.
+    expect(total(findings)).toMatchObject({ status: 'skipped', details: { unreadableCount: 1 } });
+    expect(total(findings).details.totalBytes).toBeUndefined();
+  });
+
+  it('the total counts the readable logs and says how many were not readable', () => {
+    const [r, ok] = [container({ name: 'r' }), container({ name: 'ok' })];
+    const findings = run([r, ok], [logFiles({ containerId: r.id, totalBytes: 5 * GiB, error: 'EACCES' }), logFiles({ containerId: ok.id, totalBytes: MiB })]);
+    expect(total(findings)).toMatchObject({ status: 'ok', details: { totalBytes: MiB, unreadableCount: 1 } });
+    expect(total(findings).message).toContain('1 not readable, not counted');
   });
 
   it('log files are matched to their container by id', () => {
@@ -111,5 +120,17 @@ describe('logs.size', () => {
     const findings = run([], []);
     expect(findings).toHaveLength(1);
     expect(total(findings)).toMatchObject({ status: 'ok', details: { totalBytes: 0 } });
+  });
+});
+
+describe('logs.size total when nothing could be sized', () => {
+  it('is skipped rather than claiming 0 B', () => {
+    const c = container({ name: 'locked' });
+    const findings = logsSize.run(snapshot({ containers: [c], containerLogs: [logFiles({ containerId: c.id, files: [], error: 'EACCES: permission denied' })] }), defaultConfig());
+    expect(findings.map((f) => [f.subject, f.status])).toEqual([
+      ['locked', 'skipped'],
+      ['all containers', 'skipped'],
+    ]);
+    expect(findings[1].message).toBe("no container's log files could be read");
   });
 });
