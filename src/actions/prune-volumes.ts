@@ -6,6 +6,7 @@ import { collectVolumeSizes } from '../collect/volume-sizes.js';
 import { collectVolumes } from '../collect/volumes.js';
 import type { ContainerInfo, VolumeInfo } from '../snapshot.js';
 import { protectionReason } from '../volume-protection.js';
+import { volumeUsers } from '../volume-users.js';
 import { type VolumePruneOptions, volumePrunePayload } from './payload.js';
 import { type Candidate, type Plan, type PlanContext, type PruneSpec, describeContainers, distinct, planFrom, tooYoung } from './plan.js';
 
@@ -13,23 +14,6 @@ import { type Candidate, type Plan, type PlanContext, type PruneSpec, describeCo
 export interface VolumeState {
   volumes: Pick<VolumeInfo, 'name' | 'createdAt' | 'labels' | 'anonymous'>[];
   containers: Pick<ContainerInfo, 'name' | 'mounts'>[];
-}
-
-/** A bind mount of a volume's own data folder (…/volumes/<name>/_data) uses it as surely as a volume mount; the engine does not count it. */
-const VOLUME_DATA_PATH = /\/volumes\/([^/]+)\/_data(?:\/|$)/;
-
-/** Volume name → names of the containers that mount it, by name or through its data folder. */
-function volumeUsers(containers: VolumeState['containers']): Map<string, string[]> {
-  const users = new Map<string, string[]>();
-  for (const container of containers) {
-    const used = new Set<string>();
-    for (const mount of container.mounts) {
-      const name = mount.type === 'volume' ? mount.name : VOLUME_DATA_PATH.exec(mount.source)?.[1];
-      if (name) used.add(name);
-    }
-    for (const name of used) users.set(name, [...(users.get(name) ?? []), container.name]);
-  }
-  return users;
 }
 
 export function planVolumePrune(state: VolumeState, options: VolumePruneOptions, context: PlanContext): Plan {

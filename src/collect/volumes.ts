@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import type { ContainerInfo, VolumeInfo } from '../snapshot.js';
+import { volumeUsers } from '../volume-users.js';
 
 /** Engine-generated names of anonymous volumes: 64 hex digits. */
 const ANONYMOUS_NAME = /^[0-9a-f]{64}$/;
@@ -14,12 +15,7 @@ export async function collectVolumes(
   signal: AbortSignal,
 ): Promise<VolumeInfo[]> {
   const { Volumes } = await docker.listVolumes({ abortSignal: signal });
-  const users = new Map<string, string[]>();
-  for (const container of containers) {
-    for (const mount of container.mounts) {
-      if (mount.type === 'volume' && mount.name) users.set(mount.name, [...(users.get(mount.name) ?? []), container.name]);
-    }
-  }
+  const users = volumeUsers(containers);
   return (Volumes ?? []).map((volume) => {
     const labels = volume.Labels ?? {};
     return {

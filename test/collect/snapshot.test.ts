@@ -15,6 +15,9 @@ describeWithEngine('collectSnapshot on a real engine', () => {
   beforeAll(async () => {
     const unused = await plant.volume('unused', { bytes: 300_000 });
     const data = await plant.volume('data');
+    const bound = await plant.volume('bound');
+    const { DockerRootDir } = (await plant.docker.info()) as { DockerRootDir: string };
+    await plant.container({ name: 'binds-data', volumes: { [`${DockerRootDir}/volumes/${bound}/_data`]: '/data' }, start: false });
     await plant.container({ name: 'limited', memoryBytes: 32 * MiB, nanoCpus: 5e8, volumes: { [data]: '/data' } });
     await plant.container({ name: 'stopped-user', volumes: { [unused + '-other']: '/x' }, start: false });
     await plant.container({ name: 'never-started', privileged: true, start: false });
@@ -80,6 +83,8 @@ describeWithEngine('collectSnapshot on a real engine', () => {
     expect(volume('unused')?.sizeBytes).toBeGreaterThanOrEqual(300_000);
     expect(volume('data')?.usedBy).toEqual([plant.name('limited')]);
     expect(volume('unused-other')?.usedBy).toEqual([plant.name('stopped-user')]);
+    // A bind mount of the volume's data folder uses it too, though the engine does not count it.
+    expect(volume('bound')?.usedBy).toEqual([plant.name('binds-data')]);
     expect(snapshot.sources.volumeSizes.ok).toBe(true);
   });
 
