@@ -2,18 +2,19 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHECK_IDS } from '../src/checks/registry.js';
-import { SETTING_KEYS, describeDefault, envName, flagName } from '../src/config/settings.js';
+import { SETTING_KEYS, describeDefault, describeRange, envName, flagName } from '../src/config/settings.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
 describe('README', () => {
-  it('documents every setting with its env var, flag and default', () => {
+  it('documents every setting with its env var, flag, accepted values and default', () => {
     for (const key of SETTING_KEYS) {
       const row = readme.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
       expect(row, `settings table row for ${key}`).toBeDefined();
       expect(row).toContain(`\`${envName(key)}\``);
       expect(row).toContain(`\`${flagName(key)}\``);
       expect(row).toContain(`\`${describeDefault(key)}\``);
+      expect(row).toContain(` ${describeRange(key).replace(/\|/g, '\\|')} |`);
     }
   });
 

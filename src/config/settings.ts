@@ -166,3 +166,24 @@ export function describeDefault(key: SettingKey): string {
   const { kind, default: value } = SETTINGS[key];
   return kind === 'bytes' ? formatBytes(value as number).replace(' ', '') : JSON.stringify(value);
 }
+
+/** What values a setting accepts, read from its schema: for --help and the README. */
+export function describeRange(key: SettingKey): string {
+  const { kind, schema, placeholder } = SETTINGS[key];
+  if (schema instanceof z.ZodEnum) return (schema.options as string[]).join(' | ');
+  if (schema instanceof z.ZodNumber) {
+    const whole = schema.isInt ? 'whole number ' : '';
+    const max = schema.maxValue ?? Number.MAX_SAFE_INTEGER;
+    return max >= Number.MAX_SAFE_INTEGER ? `${whole}≥ ${schema.minValue}` : `${whole}${schema.minValue} to ${max}`;
+  }
+  switch (kind) {
+    case 'bytes':
+      return 'bytes, or a size: 512k, 10m, 1g, 100MiB';
+    case 'boolean':
+      return 'true | false';
+    case 'list':
+      return 'comma-separated list';
+    default:
+      return placeholder === 'cron' ? 'cron expression, 5 fields (or 6 with seconds)' : 'text';
+  }
+}

@@ -65,7 +65,10 @@ export async function runModule({ settings, logger, stop }: ModuleRun): Promise<
   twin.on('properties.desired', () => {
     const before = JSON.stringify([settings.current.schedule, settings.current.jitterSeconds]);
     const desired = twin.properties.desired as DesiredProperties;
-    if (settings.applyDesired(desired)) logger.info({ desiredVersion: desired.$version }, 'desired properties applied');
+    if (settings.applyDesired(desired)) {
+      logger.level = settings.current.logLevel;
+      logger.info({ desiredVersion: desired.$version }, 'desired properties applied');
+    }
     else logger.warn({ desiredVersion: desired.$version, config: settings.reported() }, 'desired properties rejected; last good configuration stays');
     void reporter.report({ config: settings.reported() });
     if (schedule && before !== JSON.stringify([settings.current.schedule, settings.current.jitterSeconds])) reschedule();

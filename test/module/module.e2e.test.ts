@@ -93,11 +93,15 @@ describeWithEngine('the IoT Edge module against a local hub', () => {
   });
 
   it('applies a desired threshold, echoes it with its version, and alerts on the change it causes', async () => {
-    await setDesired({ diskFreeWarnPercent: 100, diskFreeErrorPercent: 0 });
+    const debugLines = () => agent.logs().filter((l) => l.level === 20).length;
+    expect(debugLines()).toBe(0);
+    await setDesired({ diskFreeWarnPercent: 100, diskFreeErrorPercent: 0, logLevel: 'debug' });
     const twin = await eventually(reported, (r) => r.config?.applied.diskFreeWarnPercent === 100 && r.health?.checks.disk_space.status === 'warning');
     expect(twin.config?.desiredVersion).toEqual(expect.any(Number));
     const alert = await hub.waitForEvent(moduleId, (e) => e.outputName === 'alerts' && e.properties.checkId === 'disk.space', 30_000);
     expect(alert.properties).toMatchObject({ messageType: 'alert', status: 'warning', previousStatus: 'ok' });
+    // The log level is a desired property too, applied to the running agent.
+    await eventually(async () => debugLines(), (count) => count > 0);
   });
 
   it('rejects an invalid desired patch whole, naming the field, and keeps the last good configuration', async () => {
