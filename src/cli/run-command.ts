@@ -3,7 +3,7 @@ import { createLogger } from '../log.js';
 import { runLocal } from '../module/local.js';
 import { ModuleConfig } from '../module/module-config.js';
 import { renderText } from '../report/text.js';
-import { asUsageError, checkHostRoot, deviceLayers } from './cli-config.js';
+import { UsageError, asUsageError, checkHostRoot, deviceLayers } from './cli-config.js';
 import { addSettingOptions } from './setting-options.js';
 
 /** How long shutdown may take before the process is ended anyway: IoT Edge waits only so long. */
@@ -42,6 +42,12 @@ export function runCommand(program: Command): Command {
         print: (report) => process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${renderText(report, { color })}\n`),
       });
     } else {
+      if (!process.env.IOTEDGE_WORKLOADURI && !process.env.EdgeHubConnectionString && !process.env.IotHubConnectionString) {
+        throw new UsageError(
+          'not running as an IoT Edge module: IOTEDGE_WORKLOADURI (set by IoT Edge) or EdgeHubConnectionString is missing. ' +
+            'Without a hub, try `edge-health run --local` (the module\'s schedule, reports printed) or `edge-health check` (once).',
+        );
+      }
       // Loaded only here: `check` and `run --local` never pay for the Azure IoT SDK.
       const { runModule } = await import('../module/agent.js');
       await runModule({ settings, logger, stop: stopping.signal });

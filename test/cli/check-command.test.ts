@@ -93,4 +93,12 @@ describe('edge-health check', () => {
     const strict = await runCli(['check', '--warnings-as-errors'], { ...noEngine, ...disk });
     expect(strict.code).toBe(1);
   });
+
+  it('run outside IoT Edge says so and points to run --local, with exit code 2', async () => {
+    const { code, stderr } = await runCli(['run'], { IOTEDGE_WORKLOADURI: undefined, EdgeHubConnectionString: undefined, IotHubConnectionString: undefined });
+    expect(code).toBe(2);
+    expect(stderr).toContain('not running as an IoT Edge module: IOTEDGE_WORKLOADURI');
+    expect(stderr).toContain('edge-health run --local');
+    expect(stderr).not.toContain('    at ');
+  });
 });
