@@ -159,6 +159,11 @@ export interface FilesystemScan {
   filesystems: FilesystemInfo[];
   /** Watched paths that could not be read, with the reason. */
   unreadable: { path: string; role: FilesystemRole; error: string }[];
+  /**
+   * Watched paths the host does not show the agent: under the host root only the container's own
+   * filesystem is there (the host's / is not mounted, say), so measuring it would mislead.
+   */
+  notMounted: { path: string; role: FilesystemRole }[];
 }
 
 export type FilesystemRole = 'root' | 'dockerDataRoot' | 'configured';

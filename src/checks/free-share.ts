@@ -39,6 +39,14 @@ export function judgeFreeShare(snapshot: Snapshot, rule: FreeShareRule): Finding
       ...(status === 'ok' ? {} : { remediation: rule.remediation }),
     };
   });
+  for (const { path, role } of scan.notMounted) {
+    findings.push({
+      subject: path,
+      status: 'skipped',
+      message: `the host's ${path} is not mounted into the agent, so it cannot be measured: bind it read-only under the host root (${role === 'root' ? 'e.g. "/:/host:ro"' : `"${path}:/host${path}:ro"`}) to watch it`,
+      details: { role },
+    });
+  }
   for (const { path, role, error } of scan.unreadable) {
     findings.push({
       subject: path,

@@ -1,4 +1,4 @@
-import { stat, statfs } from 'node:fs/promises';
+import { readFile, stat, statfs } from 'node:fs/promises';
 import si from 'systeminformation';
 import type { FilesystemInfo, FilesystemRole, FilesystemScan } from '../snapshot.js';
 import { hostPath } from './host-path.js';
@@ -15,9 +15,15 @@ interface Mount {
   type: string;
 }
 
-/** Size, free space and inodes of the filesystem under each watched host path, one entry per filesystem. */
-export async function collectFilesystems(hostRoot: string, watched: WatchedPath[]): Promise<FilesystemScan> {
-  const [mounts, measured] = await Promise.all([listMounts(), Promise.all(watched.map((w) => measure(hostRoot, w)))]);
+/**
+ * Size, free space and inodes of the filesystem under each watched host path, one entry per filesystem.
+ * `mountinfo` is this process's mount table (a parameter for tests).
+ */
+export async function collectFilesystems(hostRoot: string, watched: WatchedPath[], mountinfo = '/proc/self/mountinfo'): Promise<FilesystemScan> {
+  const hostMounts = hostRoot === '' ? undefined : await mountPoints(mountinfo);
+  const notMounted = hostMounts ? watched.filter((w) => !providedByHost(hostPath(hostRoot, w.path), hostMounts)) : [];
+  const visible = watched.filter((w) => !notMounted.includes(w));
+  const [mounts, measured] = await Promise.all([listMounts(), Promise.all(visible.map((w) => measure(hostRoot, w)))]);
   const byDevice = new Map<number, FilesystemInfo>();
   const unreadable: FilesystemScan['unreadable'] = [];
   for (const entry of measured) {
@@ -40,7 +46,7 @@ export async function collectFilesystems(hostRoot: string, watched: WatchedPath[
       ...entry.usage,
     });
   }
-  return { filesystems: [...byDevice.values()], unreadable };
+  return { filesystems: [...byDevice.values()], unreadable, notMounted };
 }
 
 async function measure(hostRoot: string, watched: WatchedPath) {
@@ -86,4 +92,23 @@ async function mountOf(mounts: Mount[], localPath: string, device: number): Prom
     if (info?.dev === device) return mount;
   }
   return undefined;
+}
+
+/** Mount points of this process, from /proc/self/mountinfo (field 5, with \040-style escapes); undefined when unreadable. */
+async function mountPoints(mountinfo: string): Promise<string[] | undefined> {
+  const text = await readFile(mountinfo, 'utf8').catch(() => undefined);
+  return text
+    ?.split('\n')
+    .map((line) => line.split(' ')[4])
+    .filter((point): point is string => Boolean(point))
+    .map((point) => point.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))));
+}
+
+/**
+ * Whether the host provides this path: some mount other than the container's own root covers it.
+ * Under the host root, a path only the root mount covers is a folder of the container's image.
+ */
+function providedByHost(localPath: string, mountPoints: string[] | undefined): boolean {
+  if (!mountPoints) return true;
+  return mountPoints.some((point) => point !== '/' && (localPath === point || localPath.startsWith(`${point}/`)));
 }

@@ -32,7 +32,7 @@ function healthy(): Snapshot {
     containerLogs: modules.map((c) => logFiles({ containerId: c.id })),
     volumes: [volume({ name: 'edgeHub', usedBy: ['edgeHub'] }), volume({ name: 'sensor-data', usedBy: ['tempSensor'] })],
     daemonConfig: { path: '/etc/docker/daemon.json', found: true, logDriver: 'local' },
-    filesystems: { filesystems: [filesystem(), filesystem({ path: '/var/lib/docker', watchedPaths: [{ path: '/var/lib/docker', role: 'dockerDataRoot' }] })], unreadable: [] },
+    filesystems: { filesystems: [filesystem(), filesystem({ path: '/var/lib/docker', watchedPaths: [{ path: '/var/lib/docker', role: 'dockerDataRoot' }] })], unreadable: [], notMounted: [] },
     iotedgeConfig: iotedgeConfig(),
     certificates: { iotedgeEvidence: ['/etc/aziot/config.toml'], certificates: [certificate()], unreadable: [] },
     diskHistory: { file: '/state/disk-history.json', filesystems: [filesystemHistory('/', [50 * GiB, 50 * GiB, 50 * GiB, 50 * GiB], { everyMinutes: 30 })] },
@@ -67,6 +67,7 @@ function troubled(): Snapshot {
         filesystem({ path: '/data', type: 'btrfs', inodesTotal: 0, inodesFree: 0 }),
       ],
       unreadable: [{ path: '/mnt/sd', role: 'configured', error: 'ENOENT: no such file or directory' }],
+      notMounted: [{ path: '/srv', role: 'configured' }],
     },
     iotedgeConfig: iotedgeConfig({
       edgeCa: { source: 'quickstart', method: null, certPath: null, quickstartExpiryDays: 90, autoRenew: { rotateKey: true, threshold: '80%', retry: '4%' } },

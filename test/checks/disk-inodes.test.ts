@@ -6,7 +6,7 @@ import type { FilesystemInfo, FilesystemScan } from '../../src/snapshot.js';
 import { filesystem, snapshot } from '../support/snapshot-builder.js';
 
 function run(scan: Partial<FilesystemScan>, config: Config = defaultConfig()): Finding[] {
-  return diskInodes.run(snapshot({ filesystems: { filesystems: [], unreadable: [], ...scan } }), config);
+  return diskInodes.run(snapshot({ filesystems: { filesystems: [], unreadable: [], notMounted: [], ...scan } }), config);
 }
 
 /** A filesystem with 1000 inodes, this many free, and plenty of free space. */

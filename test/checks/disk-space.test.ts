@@ -6,7 +6,7 @@ import type { FilesystemInfo, FilesystemScan } from '../../src/snapshot.js';
 import { GiB, filesystem, snapshot } from '../support/snapshot-builder.js';
 
 function run(scan: Partial<FilesystemScan>, config: Config = defaultConfig()): Finding[] {
-  return diskSpace.run(snapshot({ filesystems: { filesystems: [], unreadable: [], ...scan } }), config);
+  return diskSpace.run(snapshot({ filesystems: { filesystems: [], unreadable: [], notMounted: [], ...scan } }), config);
 }
 
 /** A filesystem of 1000 bytes with this many free. */
@@ -115,5 +115,14 @@ describe('disk.space', () => {
 
   it('a snapshot without a filesystem scan gives no findings', () => {
     expect(diskSpace.run(snapshot({ filesystems: null }), defaultConfig())).toEqual([]);
+  });
+});
+
+describe('disk.space for a path the host does not show the agent', () => {
+  it('is skipped, saying how to mount it, rather than measuring the container', () => {
+    const findings = run({ notMounted: [{ path: '/', role: 'root' }] });
+    expect(findings).toEqual([
+      expect.objectContaining({ subject: '/', status: 'skipped', message: expect.stringContaining('"/:/host:ro"'), details: { role: 'root' } }),
+    ]);
   });
 });

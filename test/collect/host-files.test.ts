@@ -46,11 +46,18 @@ describe('daemon.json', () => {
 describe('filesystems', () => {
   it('reports each filesystem once, with every watched path on it, and unreadable paths apart', async () => {
     const root = hostRoot({ 'data/a': 'x' });
-    const scan = await collectFilesystems(root, [
-      { path: '/', role: 'root' },
-      { path: '/data', role: 'configured' },
-      { path: '/missing', role: 'configured' },
-    ]);
+    // The host's / mounted at the host root, as a deployment that watches it does.
+    const mountinfo = path.join(root, 'mountinfo');
+    writeFileSync(mountinfo, `1021 1003 0:52 / / rw - overlay overlay rw\n1030 1021 8:1 / ${root} ro - ext4 /dev/sda1 rw\n`);
+    const scan = await collectFilesystems(
+      root,
+      [
+        { path: '/', role: 'root' },
+        { path: '/data', role: 'configured' },
+        { path: '/missing', role: 'configured' },
+      ],
+      mountinfo,
+    );
     expect(scan.filesystems).toHaveLength(1);
     expect(scan.filesystems[0].path).toBe('/');
     expect(scan.filesystems[0].watchedPaths).toEqual([
@@ -102,5 +109,39 @@ describe('container log files', () => {
     const [log] = await collectContainerLogs([container], '/var/lib/docker', root, (n) => notes.push(n));
     expect(log.error).toMatch(/ENOTDIR/);
     expect(notes).toEqual(['log files of 1 of 1 containers could not be read']);
+  });
+});
+
+describe('filesystems under a host root', () => {
+  it('measures only paths the host mounts there; the rest is the container\'s own and is named as not mounted', async () => {
+    const root = hostRoot({ 'var/lib/docker/x': 'x' });
+    const mountinfo = path.join(root, 'mountinfo');
+    writeFileSync(
+      mountinfo,
+      [
+        '1021 1003 0:52 / / rw,relatime master:1 - overlay overlay rw',
+        `1030 1021 8:1 /var/lib/docker ${root}/var/lib/docker ro,relatime - ext4 /dev/sda1 rw`,
+        `1031 1021 8:1 /srv/my\\040data ${root}/srv/my\\040data ro,relatime - ext4 /dev/sda1 rw`,
+      ].join('\n'),
+    );
+    const scan = await collectFilesystems(
+      root,
+      [
+        { path: '/', role: 'root' },
+        { path: '/var/lib/docker', role: 'dockerDataRoot' },
+        { path: '/srv/my data', role: 'configured' },
+      ],
+      mountinfo,
+    );
+    expect(scan.notMounted).toEqual([{ path: '/', role: 'root' }]);
+    expect(scan.filesystems.flatMap((fs) => fs.watchedPaths.map((w) => w.path))).toEqual(['/var/lib/docker']);
+    // Mounted but missing here: read, failed, and said so, not silently dropped.
+    expect(scan.unreadable.map((u) => u.path)).toEqual(['/srv/my data']);
+  });
+
+  it('on the host itself (no host root) measures every path', async () => {
+    const scan = await collectFilesystems('', [{ path: '/', role: 'root' }], '/no/such/mountinfo');
+    expect(scan.notMounted).toEqual([]);
+    expect(scan.filesystems).toHaveLength(1);
   });
 });

@@ -121,7 +121,7 @@ describe('renderText', () => {
   it('has no ANSI escapes when color is off, even for a report full of problems', () => {
     const troubled = snapshot({
       containers: [container({ name: 'wild', privileged: true, state: { oomKilled: true }, limits: { memoryBytes: 0 }, logConfig: { type: 'json-file', config: {} } })],
-      filesystems: { filesystems: [filesystem({ sizeBytes: 100 * GiB, availableBytes: 1 * GiB })], unreadable: [] },
+      filesystems: { filesystems: [filesystem({ sizeBytes: 100 * GiB, availableBytes: 1 * GiB })], unreadable: [], notMounted: [] },
       sources: { volumes: failed('timeout') },
       volumes: null,
     });

@@ -43,7 +43,7 @@ export function snapshot(overrides: SnapshotOverrides = {}): Snapshot {
     volumes: [],
     // The checklist's advice, so the default log driver is nothing to flag.
     daemonConfig: { path: '/etc/docker/daemon.json', found: true, logDriver: 'local' },
-    filesystems: { filesystems: [], unreadable: [] },
+    filesystems: { filesystems: [], unreadable: [], notMounted: [] },
     iotedgeConfig: { path: '/etc/aziot/config.toml', found: false },
     certificates: { iotedgeEvidence: [], certificates: [], unreadable: [] },
     diskHistory: { file: null, filesystems: [] },
