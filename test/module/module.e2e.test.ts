@@ -1,5 +1,8 @@
 // The module end to end: `edge-health run` in its own process, connected through the production
 // fromEnvironment path to a local hub, driven by the real service SDK the way an operator is.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AgentProcess, startAgent } from '../support/agent-process.js';
 import { Plant, describeWithEngine } from '../support/engine.js';
@@ -158,6 +161,26 @@ describeWithEngine('the IoT Edge module against a local hub', () => {
     await hub.startMqtt();
     await hub.waitForConnections(moduleId, 2, 60_000);
     await eventually(reported, (r) => (r.health?.lastCycle ?? '') > before && r.config?.applied.restartWarnCount === 42, 60_000);
+  });
+
+  it('also connects with an EdgeHubConnectionString and the CA file IoT Edge names beside it', async () => {
+    const other = hub.addModule('edgeHealthByString');
+    const caFile = path.join(mkdtempSync(path.join(tmpdir(), 'eh-ca-')), 'edge-ca.pem');
+    writeFileSync(caFile, hub.edgeCa);
+    const byString = startAgent(['run'], {
+      ...process.env,
+      NODE_EXTRA_CA_CERTS: undefined,
+      EdgeHubConnectionString: hub.moduleConnectionString(other),
+      EdgeModuleCACertificateFile: caFile,
+      EDGE_HEALTH_PRODUCT_INFO: PRODUCT_INFO,
+    });
+    try {
+      const connection = await hub.waitForConnections(other, 1, 30_000);
+      expect(connection.deviceClientType).toMatch(new RegExp(`${PRODUCT_INFO.replace(/\./g, '\\.')}$`));
+      await eventually(async () => (await hub.registry().getModuleTwin(hub.deviceId, other)).responseBody.properties?.reported as Reported, (r) => r.health !== undefined);
+    } finally {
+      await byString.stop();
+    }
   });
 
   it('stops cleanly within seconds on SIGTERM', async () => {
