@@ -1,7 +1,8 @@
-import { readFile, stat, statfs } from 'node:fs/promises';
+import { stat, statfs } from 'node:fs/promises';
 import si from 'systeminformation';
 import type { FilesystemInfo, FilesystemRole, FilesystemScan } from '../snapshot.js';
 import { hostPath } from './host-path.js';
+import { readMountTable } from './mount-table.js';
 import { describeError } from './run-source.js';
 
 export interface WatchedPath {
@@ -18,9 +19,12 @@ interface Mount {
 /**
  * Size, free space and inodes of the filesystem under each watched host path, one entry per filesystem.
  * `mountinfo` is this process's mount table (a parameter for tests).
+ * In a container, watched paths no host mount covers are listed as not mounted, not measured.
  */
 export async function collectFilesystems(hostRoot: string, watched: WatchedPath[], mountinfo = '/proc/self/mountinfo'): Promise<FilesystemScan> {
-  const hostMounts = hostRoot === '' ? undefined : await mountPoints(mountinfo);
+  // Only inside a container is the host root a folder of the image, where unmounted host paths would be the image's.
+  const table = hostRoot === '' ? undefined : await readMountTable(mountinfo);
+  const hostMounts = table?.containerId ? table.mountPoints : undefined;
   const notMounted = hostMounts ? watched.filter((w) => !providedByHost(hostPath(hostRoot, w.path), hostMounts)) : [];
   const visible = watched.filter((w) => !notMounted.includes(w));
   const [mounts, measured] = await Promise.all([listMounts(), Promise.all(visible.map((w) => measure(hostRoot, w)))]);
@@ -94,21 +98,10 @@ async function mountOf(mounts: Mount[], localPath: string, device: number): Prom
   return undefined;
 }
 
-/** Mount points of this process, from /proc/self/mountinfo (field 5, with \040-style escapes); undefined when unreadable. */
-async function mountPoints(mountinfo: string): Promise<string[] | undefined> {
-  const text = await readFile(mountinfo, 'utf8').catch(() => undefined);
-  return text
-    ?.split('\n')
-    .map((line) => line.split(' ')[4])
-    .filter((point): point is string => Boolean(point))
-    .map((point) => point.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))));
-}
-
 /**
  * Whether the host provides this path: some mount other than the container's own root covers it.
  * Under the host root, a path only the root mount covers is a folder of the container's image.
  */
-function providedByHost(localPath: string, mountPoints: string[] | undefined): boolean {
-  if (!mountPoints) return true;
+function providedByHost(localPath: string, mountPoints: string[]): boolean {
   return mountPoints.some((point) => point !== '/' && (localPath === point || localPath.startsWith(`${point}/`)));
 }

@@ -3,6 +3,7 @@
 import device, { type ModuleClient } from 'azure-iot-device';
 import type { ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
+import { readMountTable } from '../collect/mount-table.js';
 import { twinHealth } from '../report/twin.js';
 import { AGENT_NAME, AGENT_VERSION } from '../version.js';
 import { createModuleClient } from './client.js';
@@ -10,7 +11,6 @@ import { type Cycle, CycleRunner } from './cycle-runner.js';
 import type { DesiredProperties } from './desired.js';
 import { type MethodHandler, readMethods } from './methods.js';
 import type { ModuleConfig } from './module-config.js';
-import { ownContainerId } from './own-container.js';
 import { pruneMethods } from './prune-methods.js';
 import { startSchedule } from './schedule.js';
 import { type SendEvent, TelemetrySink } from './telemetry-sink.js';
@@ -83,7 +83,7 @@ export async function runModule({ settings, logger, stop }: ModuleRun): Promise<
     ...pruneMethods({
       config: () => settings.current,
       logger,
-      selfContainerId: await ownContainerId(),
+      selfContainerId: (await readMountTable())?.containerId,
       afterAction: async (method, answer) => {
         const { removedCount, notRemovedCount, skippedCount, reclaimedBytes, durationMs } = answer;
         await send(

@@ -112,14 +112,18 @@ describe('container log files', () => {
   });
 });
 
+/** The line that tells a container's mount table from a host's: the engine's own hostname file. */
+const IN_CONTAINER = `1036 1021 8:1 /var/lib/docker/containers/${'ab'.repeat(32)}/hostname /etc/hostname rw - ext4 /dev/sda1 rw`;
+
 describe('filesystems under a host root', () => {
-  it('measures only paths the host mounts there; the rest is the container\'s own and is named as not mounted', async () => {
+  it('in a container, measures only paths the host mounts there; the rest is the image\'s own and is named as not mounted', async () => {
     const root = hostRoot({ 'var/lib/docker/x': 'x' });
     const mountinfo = path.join(root, 'mountinfo');
     writeFileSync(
       mountinfo,
       [
         '1021 1003 0:52 / / rw,relatime master:1 - overlay overlay rw',
+        IN_CONTAINER,
         `1030 1021 8:1 /var/lib/docker ${root}/var/lib/docker ro,relatime - ext4 /dev/sda1 rw`,
         `1031 1021 8:1 /srv/my\\040data ${root}/srv/my\\040data ro,relatime - ext4 /dev/sda1 rw`,
       ].join('\n'),
@@ -143,5 +147,14 @@ describe('filesystems under a host root', () => {
     const scan = await collectFilesystems('', [{ path: '/', role: 'root' }], '/no/such/mountinfo');
     expect(scan.notMounted).toEqual([]);
     expect(scan.filesystems).toHaveLength(1);
+  });
+
+  it('outside a container, measures a host root that is a plain folder (a mounted system image, a test fixture)', async () => {
+    const root = hostRoot({ 'data/a': 'x' });
+    const mountinfo = path.join(root, 'mountinfo');
+    writeFileSync(mountinfo, '22 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw\n');
+    const scan = await collectFilesystems(root, [{ path: '/', role: 'root' }], mountinfo);
+    expect(scan.notMounted).toEqual([]);
+    expect(scan.filesystems.map((fs) => fs.path)).toEqual(['/']);
   });
 });
