@@ -13,6 +13,7 @@ export async function collectContainerStats(
   const limited = containers.filter((c) => c.state.running && c.limits.memoryBytes > 0);
   const stats = await mapLimit(limited, STATS_CONCURRENCY, async (container) => {
     try {
+      // @types/dockerode knows neither one-shot (API 1.41) nor abortSignal, which dockerode passes on.
       const sample = (await docker
         .getContainer(container.id)
         .stats({ stream: false, 'one-shot': true, abortSignal: signal } as never)) as unknown as Docker.ContainerStats;

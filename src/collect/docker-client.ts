@@ -61,6 +61,7 @@ export function compareApiVersions(a: string, b: string): number {
 export function getJson<T>(docker: Docker, path: string, query: Record<string, string>, signal: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
     docker.modem.dial(
+      // @types/docker-modem's DialOptions lacks abortSignal, which docker-modem honours.
       { path: `${path}?`, method: 'GET', options: query, abortSignal: signal, statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' } } as never,
       (error: unknown, data: unknown) => (error ? reject(error) : resolve(data as T)),
     );

@@ -47,7 +47,7 @@ export async function runModule({ settings, logger, stop }: ModuleRun): Promise<
     async (cycle) => {
       logger.info({ status: cycle.report.status, counts: cycle.report.counts, durationMs: cycle.durationMs }, 'cycle finished');
       await reporter.report({
-        health: twinHealth(cycle.report, cycle.durationMs, settings.current.reportedSubjectsPerCheck) as never,
+        health: twinHealth(cycle.report, cycle.durationMs, settings.current.reportedSubjectsPerCheck),
         agent: agentSection(startedAt, cycle),
       });
       await telemetry.afterCycle(cycle.report, settings.current).catch((error: Error) => logger.warn({ error: error.message }, 'telemetry not sent'));
@@ -68,8 +68,9 @@ export async function runModule({ settings, logger, stop }: ModuleRun): Promise<
     if (settings.applyDesired(desired)) {
       logger.level = settings.current.logLevel;
       logger.info({ desiredVersion: desired.$version }, 'desired properties applied');
+    } else {
+      logger.warn({ desiredVersion: desired.$version, config: settings.reported() }, 'desired properties rejected; last good configuration stays');
     }
-    else logger.warn({ desiredVersion: desired.$version, config: settings.reported() }, 'desired properties rejected; last good configuration stays');
     void reporter.report({ config: settings.reported() });
     if (schedule && before !== JSON.stringify([settings.current.schedule, settings.current.jitterSeconds])) reschedule();
   });

@@ -15,8 +15,9 @@ export class TwinReporter {
   }
 
   /** Sends the changed parts of these top-level sections; a failed patch is retried with the next report. */
-  async report(sections: JsonObject): Promise<void> {
-    const next = { ...this.sent, ...sections };
+  async report(sections: Record<string, object>): Promise<void> {
+    // Through JSON once: what the twin will hold, undefined values gone.
+    const next = { ...this.sent, ...(JSON.parse(JSON.stringify(sections)) as JsonObject) };
     const patch = mergePatch(this.sent, next);
     if (Object.keys(patch).length === 0) return;
     try {
