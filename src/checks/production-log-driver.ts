@@ -11,6 +11,10 @@ export const productionLogDriver: Check = {
     const daemon = snapshot.daemonConfig;
     if (!daemon) return [];
     const running = snapshot.docker?.loggingDriver;
+    if (!daemon.found && running === undefined) {
+      // Neither the intent (daemon.json) nor the engine to ask: Docker may not even be installed.
+      return [{ subject: daemon.path, status: 'skipped', message: `no ${daemon.path} and no Docker engine reachable: nothing to judge`, details: { daemonJsonFound: false } }];
+    }
     // daemon.json is the intent; without a log-driver there, the engine's own default applies.
     const driver = daemon.logDriver ?? running ?? 'json-file';
     const options = daemon.logOpts ?? {};

@@ -50,3 +50,18 @@ describe('production.log-driver', () => {
     expect(run({ found: true }, 'journald')).toMatchObject({ status: 'ok', message: 'default driver "journald" keeps no growing files the engine owns' });
   });
 });
+
+describe('production.log-driver without an engine', () => {
+  const withoutEngine = (daemon: Omit<DaemonConfig, 'path'>) =>
+    productionLogDriver.run(snapshot({ daemonConfig: { path: PATH, ...daemon }, docker: null }), defaultConfig());
+
+  it('is skipped when there is neither daemon.json nor an engine to ask', () => {
+    expect(withoutEngine({ found: false })).toEqual([
+      expect.objectContaining({ subject: PATH, status: 'skipped', message: `no ${PATH} and no Docker engine reachable: nothing to judge` }),
+    ]);
+  });
+
+  it('still judges daemon.json itself', () => {
+    expect(withoutEngine({ found: true, logDriver: 'json-file' })).toEqual([expect.objectContaining({ status: 'warning' })]);
+  });
+});
