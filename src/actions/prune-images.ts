@@ -4,8 +4,9 @@
 import { collectContainers } from '../collect/containers.js';
 import { compareApiVersions, getJson } from '../collect/docker-client.js';
 import { mapLimit } from '../collect/map-limit.js';
-import type { ContainerInfo } from '../snapshot.js';
 import { retryWhileDiskUsageRuns } from '../collect/disk-usage.js';
+import { isSystemModuleName } from '../iotedge.js';
+import type { ContainerInfo } from '../snapshot.js';
 import { type ImagePruneOptions, imagePrunePayload } from './payload.js';
 import { type Candidate, type Plan, type PlanContext, type PruneSpec, describeContainers, distinct, listBounded, planFrom, tooYoung } from './plan.js';
 
@@ -28,14 +29,13 @@ export interface ImageState {
   containers: Pick<ContainerInfo, 'id' | 'name' | 'imageId'>[];
 }
 
-/** IoT Edge names its runtime containers so, and pulls their images from repositories named so. */
-const RUNTIME_CONTAINERS = new Set(['edgeAgent', 'edgeHub']);
+/** IoT Edge pulls its runtime images from repositories named so, in any registry. */
 const RUNTIME_REPOSITORIES = new Set(['azureiotedge-agent', 'azureiotedge-hub']);
 
 export function planImagePrune(state: ImageState, options: ImagePruneOptions, context: PlanContext): Plan {
   const users = new Map<string, string[]>();
   for (const c of state.containers) users.set(c.imageId, [...(users.get(c.imageId) ?? []), c.name]);
-  const runtimeImages = new Set(state.containers.filter((c) => RUNTIME_CONTAINERS.has(c.name)).map((c) => c.imageId));
+  const runtimeImages = new Set(state.containers.filter((c) => isSystemModuleName(c.name)).map((c) => c.imageId));
   const selfImage = state.containers.find((c) => c.id === context.selfContainerId)?.imageId;
   const parents = new Set(state.images.map((i) => i.parentId).filter(Boolean));
   // Untagged images with children are layers of other images (what `docker images` hides): they go with them.

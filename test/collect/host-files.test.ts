@@ -18,6 +18,16 @@ function hostRoot(files: Record<string, string> = {}): string {
 
 const signal = new AbortController().signal;
 
+/** The line that tells a container's mount table from a host's: the engine's own hostname file. */
+const IN_CONTAINER = `1036 1021 8:1 /var/lib/docker/containers/${'ab'.repeat(32)}/hostname /etc/hostname rw - ext4 /dev/sda1 rw`;
+
+/** A mount table (/proc/self/mountinfo lines) written beside the fake host root; returns its path. */
+function mountTable(root: string, lines: string[]): string {
+  const file = path.join(root, 'mountinfo');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
 describe('daemon.json', () => {
   it('is read under the host root, keeping the fields checks use', async () => {
     const root = hostRoot({ 'etc/docker/daemon.json': JSON.stringify({ 'log-driver': 'local', 'log-opts': { 'max-size': '10m' }, debug: true }) });
@@ -46,9 +56,8 @@ describe('daemon.json', () => {
 describe('filesystems', () => {
   it('reports each filesystem once, with every watched path on it, and unreadable paths apart', async () => {
     const root = hostRoot({ 'data/a': 'x' });
-    // The host's / mounted at the host root, as a deployment that watches it does.
-    const mountinfo = path.join(root, 'mountinfo');
-    writeFileSync(mountinfo, `1021 1003 0:52 / / rw - overlay overlay rw\n1030 1021 8:1 / ${root} ro - ext4 /dev/sda1 rw\n`);
+    // In a container, with the host's / mounted at the host root, as a deployment that watches it does.
+    const mountinfo = mountTable(root, ['1021 1003 0:52 / / rw - overlay overlay rw', IN_CONTAINER, `1030 1021 8:1 / ${root} ro - ext4 /dev/sda1 rw`]);
     const scan = await collectFilesystems(
       root,
       [
@@ -112,22 +121,15 @@ describe('container log files', () => {
   });
 });
 
-/** The line that tells a container's mount table from a host's: the engine's own hostname file. */
-const IN_CONTAINER = `1036 1021 8:1 /var/lib/docker/containers/${'ab'.repeat(32)}/hostname /etc/hostname rw - ext4 /dev/sda1 rw`;
-
 describe('filesystems under a host root', () => {
   it('in a container, measures only paths the host mounts there; the rest is the image\'s own and is named as not mounted', async () => {
     const root = hostRoot({ 'var/lib/docker/x': 'x' });
-    const mountinfo = path.join(root, 'mountinfo');
-    writeFileSync(
-      mountinfo,
-      [
-        '1021 1003 0:52 / / rw,relatime master:1 - overlay overlay rw',
-        IN_CONTAINER,
-        `1030 1021 8:1 /var/lib/docker ${root}/var/lib/docker ro,relatime - ext4 /dev/sda1 rw`,
-        `1031 1021 8:1 /srv/my\\040data ${root}/srv/my\\040data ro,relatime - ext4 /dev/sda1 rw`,
-      ].join('\n'),
-    );
+    const mountinfo = mountTable(root, [
+      '1021 1003 0:52 / / rw,relatime master:1 - overlay overlay rw',
+      IN_CONTAINER,
+      `1030 1021 8:1 /var/lib/docker ${root}/var/lib/docker ro,relatime - ext4 /dev/sda1 rw`,
+      `1031 1021 8:1 /srv/my\\040data ${root}/srv/my\\040data ro,relatime - ext4 /dev/sda1 rw`,
+    ]);
     const scan = await collectFilesystems(
       root,
       [
@@ -151,8 +153,7 @@ describe('filesystems under a host root', () => {
 
   it('outside a container, measures a host root that is a plain folder (a mounted system image, a test fixture)', async () => {
     const root = hostRoot({ 'data/a': 'x' });
-    const mountinfo = path.join(root, 'mountinfo');
-    writeFileSync(mountinfo, '22 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw\n');
+    const mountinfo = mountTable(root, ['22 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw']);
     const scan = await collectFilesystems(root, [{ path: '/', role: 'root' }], mountinfo);
     expect(scan.notMounted).toEqual([]);
     expect(scan.filesystems.map((fs) => fs.path)).toEqual(['/']);
