@@ -6,7 +6,8 @@
 #   scripts/engine.sh stop    stop the engine and unmount what it left behind
 #   scripts/engine.sh env     print the DOCKER_HOST line for this engine
 #
-# EDGE_HEALTH_ENGINE_DIR chooses the state folder (default /tmp/edge-health-engine).
+# EDGE_HEALTH_ENGINE_DIR chooses the state folder (default /tmp/edge-health-engine; scripts/test.sh
+# gives each test run a new one).
 set -euo pipefail
 
 dir="${EDGE_HEALTH_ENGINE_DIR:-/tmp/edge-health-engine}"
