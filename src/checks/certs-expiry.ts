@@ -33,7 +33,8 @@ export const certsExpiry: Check = {
   run(snapshot, config) {
     const scan = snapshot.certificates;
     if (!scan) return [];
-    if (scan.certificates.length === 0 && scan.unreadable.length === 0) return [nothingFound(snapshot, config)];
+    const notSeen = scan.notSeen ?? [];
+    if (scan.certificates.length === 0 && scan.unreadable.length === 0 && notSeen.length === 0) return [nothingFound(snapshot, config)];
     const now = Date.parse(snapshot.collectedAt);
     return [
       ...scan.certificates.map((certificate) => judge(certificate, now, config)),
@@ -43,6 +44,12 @@ export const certsExpiry: Check = {
         message: `cannot read the certificate: ${error}`,
         details: { role, error },
         remediation: UNREADABLE,
+      })),
+      ...notSeen.map(({ source, reason, error }): Finding => ({
+        subject: source,
+        status: 'skipped',
+        message: `not looked into: ${error}`,
+        details: { reason, error },
       })),
     ];
   },

@@ -16,6 +16,8 @@ export interface CheckResult {
   details: Record<string, unknown>;
   /** How to fix it, for anything not ok. */
   remediation?: string;
+  /** A total over the check's other results (all containers' logs), not a subject of its own: summaries do not count it. */
+  aggregate?: true;
 }
 
 /** What a check returns for each subject; the runner adds the id. */

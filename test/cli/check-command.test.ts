@@ -1,5 +1,5 @@
 // `edge-health check` as a new user meets it: help, bad input, and a host without Docker.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +54,15 @@ describe('edge-health check', () => {
     const notDir = await runCli(['check'], { EDGE_HEALTH_HOST_ROOT: file });
     expect(notDir.code).toBe(2);
     expect(notDir.stderr).toContain(`EDGE_HEALTH_HOST_ROOT ${file}: not a directory`);
+  });
+
+  it.runIf(process.getuid?.() === 0)('refuses a host root this user may not read with exit code 2, instead of an empty all-ok report (runs as root, to become nobody)', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'eh-locked-'));
+    chmodSync(root, 0o000);
+    const { code, stderr, stdout } = await runCli(['check', '--host-root', root], noEngine, { uid: 65534, gid: 65534 });
+    expect(stderr).toContain(`--host-root ${root}: not readable by this user (uid 65534)`);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
   });
 
   it('without an engine skips the Docker checks with the reason and still checks the disks', async () => {
