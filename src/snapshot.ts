@@ -23,6 +23,8 @@ export interface SourceStatus {
   error?: string;
   /** Something worth knowing although it worked (cached data, partial reads). */
   note?: string;
+  /** Failed because what it reads is not on this host at all (no Docker engine installed): nothing to judge, not a fault. */
+  absent?: true;
 }
 
 export interface Snapshot {

@@ -28,5 +28,7 @@ export interface Check {
   title: string;
   /** Sources the check reads: if one failed, the runner reports skipped with its reason instead of running the check. */
   needs: SourceName[];
+  /** Sources whose failure is what the check judges (docker.engine): it runs whether they worked or not. */
+  judges?: SourceName[];
   run(snapshot: Snapshot, config: Config): Finding[];
 }

@@ -1,6 +1,10 @@
 // Finds the engine the way Docker's own tools do (DOCKER_HOST, else the default socket) and
 // agrees on an API version whose response shapes this agent knows.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
 import Docker from 'dockerode';
+import { NotInstalledError } from './run-source.js';
 
 /** Oldest API read here: Moby 20.10, the engine IoT Edge has shipped since 2021 (one-shot stats arrived in it). */
 export const OLDEST_API = '1.41';
@@ -22,8 +26,10 @@ export interface EngineConnection {
   version: EngineVersion;
 }
 
+const DEFAULT_SOCKET = '/var/run/docker.sock';
+
 export function engineEndpoint(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+  return env.DOCKER_HOST || `unix://${DEFAULT_SOCKET}`;
 }
 
 export async function connectEngine(signal: AbortSignal): Promise<EngineConnection> {
@@ -33,6 +39,11 @@ export async function connectEngine(signal: AbortSignal): Promise<EngineConnecti
     // /version is served unversioned by every engine, so it is asked before any version is chosen.
     version = await getJson<EngineVersion>(new Docker(), '/version', {}, signal);
   } catch (error) {
+    // Nothing asked for (no DOCKER_HOST) and nothing at the default socket: no engine on this host.
+    // Anything else — a DOCKER_HOST or TLS setup that does not work, a socket that refuses — is a fault.
+    if (!process.env.DOCKER_HOST && !existsSync(DEFAULT_SOCKET) && !existsSync(path.join(homedir(), '.docker/run/docker.sock'))) {
+      throw new NotInstalledError(`no Docker engine on this host (DOCKER_HOST not set, nothing at ${DEFAULT_SOCKET})`, { cause: error });
+    }
     throw new Error(`Docker engine not reachable at ${endpoint}: ${(error as Error).message}`, { cause: error });
   }
   const apiVersion = negotiateApiVersion(version.ApiVersion, version.MinAPIVersion ?? OLDEST_API);

@@ -86,6 +86,11 @@ function troubledWithSizes(): Snapshot {
   return { ...troubled(), sources: snapshot().sources, containerStats: [], volumes: [volume({ name: 'edgeHub', sizeBytes: 5 * GiB }), volume({ name: 'old', sizeBytes: 3 * GiB })] };
 }
 
+/** DOCKER_HOST names an engine that does not answer. */
+function unreachableEngine(): Snapshot {
+  return withFailedSource(healthy(), 'docker', 'Docker engine not reachable at tcp://127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1');
+}
+
 function empty(): Snapshot {
   return snapshot();
 }
@@ -135,8 +140,9 @@ describe('the check registry', () => {
 
   it.each(CHECKS.map((check) => [check.id, check]))('%s has a title and needs only known sources', (_, check) => {
     expect(check.title.trim()).not.toBe('');
-    expect(check.needs.length).toBeGreaterThan(0);
-    for (const source of check.needs) expect(SOURCE_NAMES).toContain(source);
+    // A check reads some source: one it needs, or one whose failure it judges.
+    expect(check.needs.length + (check.judges?.length ?? 0)).toBeGreaterThan(0);
+    for (const source of [...check.needs, ...(check.judges ?? [])]) expect(SOURCE_NAMES).toContain(source);
   });
 });
 
@@ -202,7 +208,7 @@ describe.each(CHECKS.map((check) => [check.id, check]))('check %s', (id, check) 
   });
 
   it('finds something to flag in the troubled snapshots, so the contract above is not vacuous', () => {
-    const flagged = [troubled(), troubledWithSizes()]
+    const flagged = [troubled(), troubledWithSizes(), unreachableEngine()]
       .flatMap((snap) => runCheck(check, snap, defaultConfig()))
       .filter((r) => r.status === 'warning' || r.status === 'error');
     expect(flagged.length).toBeGreaterThan(0);
@@ -211,6 +217,13 @@ describe.each(CHECKS.map((check) => [check.id, check]))('check %s', (id, check) 
   it('finds nothing to flag in the healthy snapshot', () => {
     const statuses = runCheck(check, healthy(), defaultConfig()).map((r) => r.status);
     expect(statuses.filter((status) => status === 'warning' || status === 'error')).toEqual([]);
+  });
+
+  it.each((check.judges ?? []).map((source) => [source]))('judges a failed %s itself: never ok, never a crash', (source) => {
+    const all = runCheck(check, deepFreeze(withFailedSource(healthy(), source, `${source} went away`)), defaultConfig());
+    expect(all.length).toBeGreaterThan(0);
+    for (const result of all) expect(result.status).not.toBe('ok');
+    expect(all.map((r) => r.message).join(' ')).toContain(`${source} went away`);
   });
 
   it.each(check.needs.map((source) => [source]))('yields one skipped result carrying the error when %s failed', (source) => {
@@ -222,16 +235,19 @@ describe.each(CHECKS.map((check) => [check.id, check]))('check %s', (id, check) 
     expect(all[0].details).toMatchObject({ missingSources: [source] });
   });
 
-  it('yields one skipped result naming each distinct error when several needed sources failed', () => {
-    const broken = check.needs.reduce((snap, source) => withFailedSource(snap, source, `${source} broke`), healthy());
-    const all = runCheck(check, broken, defaultConfig());
-    expect(all).toHaveLength(1);
-    expect(all[0].status).toBe('skipped');
-    for (const source of check.needs) expect(all[0].message).toContain(`${source} broke`);
-  });
+  // A check that needs no source (docker.engine) has no several to fail.
+  if (check.needs.length > 0) {
+    it('yields one skipped result naming each distinct error when several needed sources failed', () => {
+      const broken = check.needs.reduce((snap, source) => withFailedSource(snap, source, `${source} broke`), healthy());
+      const all = runCheck(check, broken, defaultConfig());
+      expect(all).toHaveLength(1);
+      expect(all[0].status).toBe('skipped');
+      for (const source of check.needs) expect(all[0].message).toContain(`${source} broke`);
+    });
+  }
 
   it('still runs when only sources it does not need failed', () => {
-    const unneeded = SOURCE_NAMES.filter((source) => !check.needs.includes(source));
+    const unneeded = SOURCE_NAMES.filter((source) => !check.needs.includes(source) && !check.judges?.includes(source));
     const snap = unneeded.reduce((s, source) => ({ ...s, sources: { ...s.sources, [source]: failed('elsewhere') } }), healthy());
     for (const result of runCheck(check, snap, defaultConfig())) expect(result.message).not.toContain('elsewhere');
   });

@@ -1,5 +1,5 @@
 // `edge-health check` as a new user meets it: help, bad input, and a host without Docker.
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,6 +65,26 @@ describe('edge-health check', () => {
     expect(stdout).toBe('');
   });
 
+  it.each([
+    ['garbage', { DOCKER_HOST: 'garbage' }],
+    ['an address nothing listens on', { DOCKER_HOST: 'http://127.0.0.1:1' }],
+    ['TLS without its certificates', { DOCKER_HOST: 'tcp://127.0.0.1:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/no/such/certs' }],
+  ])('with a DOCKER_HOST of %s reports the engine as an error (exit 1), not a healthy host', async (_, env) => {
+    const { code, stdout } = await runCli(['check', '--json'], env);
+    const report = JSON.parse(stdout) as Report;
+    expect(report.results.filter((r) => r.id === 'docker.engine')).toEqual([
+      expect.objectContaining({ status: 'error', message: expect.stringContaining('Docker engine not reachable at') }),
+    ]);
+    expect(report.status).toBe('error');
+    expect(code).toBe(1);
+  });
+
+  it.runIf(!existsSync('/var/run/docker.sock'))('on a host with no engine installed skips docker.engine (runs only where /var/run/docker.sock is absent)', async () => {
+    const { stdout } = await runCli(['check', '--json'], { DOCKER_HOST: undefined });
+    const report = JSON.parse(stdout) as Report;
+    expect(report.results.find((r) => r.id === 'docker.engine')).toMatchObject({ status: 'skipped', message: expect.stringContaining('no Docker engine on this host') });
+  });
+
   it('without an engine skips the Docker checks with the reason and still checks the disks', async () => {
     const { code, stdout } = await runCli(['check', '--json'], noEngine);
     const report = JSON.parse(stdout) as Report;
@@ -96,13 +116,14 @@ describe('edge-health check', () => {
 
   it('disables checks by id and turns warnings into a failing exit code on request', async () => {
     const disk = { EDGE_HEALTH_DISK_FREE_WARN_PERCENT: '100', EDGE_HEALTH_DISK_FREE_ERROR_PERCENT: '0' };
-    const warned = await runCli(['check', '--json', '--disabled-checks', 'disk.inodes,logs.size'], { ...noEngine, ...disk });
+    // docker.engine off too: the unreachable engine would be an error of its own.
+    const warned = await runCli(['check', '--json', '--disabled-checks', 'disk.inodes,logs.size,docker.engine'], { ...noEngine, ...disk });
     const report = JSON.parse(warned.stdout) as Report;
-    expect(report.disabledChecks).toEqual(['disk.inodes', 'logs.size']);
+    expect(report.disabledChecks).toEqual(['disk.inodes', 'docker.engine', 'logs.size']);
     expect(report.results.some((r) => r.id === 'disk.inodes' || r.id === 'logs.size')).toBe(false);
     expect(report.results.find((r) => r.id === 'disk.space')?.status).toBe('warning');
     expect(warned.code).toBe(0);
-    const strict = await runCli(['check', '--warnings-as-errors'], { ...noEngine, ...disk });
+    const strict = await runCli(['check', '--warnings-as-errors', '--disabled-checks', 'docker.engine'], { ...noEngine, ...disk });
     expect(strict.code).toBe(1);
   });
 
