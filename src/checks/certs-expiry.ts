@@ -29,6 +29,7 @@ const UNREADABLE =
 export const certsExpiry: Check = {
   id: 'certs.expiry',
   title: 'Certificate expiry',
+  settings: ['certWarnDays', 'certErrorDays', 'certificatePaths', 'iotedgeConfigPath'],
   needs: ['certificates'],
   run(snapshot, config) {
     const scan = snapshot.certificates;

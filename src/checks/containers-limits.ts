@@ -16,6 +16,7 @@ const LIMITS_FIX =
 export const containersLimits: Check = {
   id: 'containers.limits',
   title: 'Container limits and stability',
+  settings: ['restartWarnCount', 'memoryUsageWarnPercent'],
   needs: ['containers'],
   run(snapshot, config) {
     const stats = new Map((snapshot.containerStats ?? []).map((s) => [s.containerId, s]));

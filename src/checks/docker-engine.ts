@@ -10,6 +10,7 @@ const REMEDIATION =
 export const dockerEngine: Check = {
   id: 'docker.engine',
   title: 'Docker engine reachable',
+  settings: [],
   needs: [],
   judges: ['docker'],
   run(snapshot) {

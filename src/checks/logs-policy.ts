@@ -14,6 +14,7 @@ const REMEDIATION =
 export const logsPolicy: Check = {
   id: 'logs.policy',
   title: 'Container log rotation',
+  settings: ['daemonConfigPath'],
   needs: ['containers'],
   run: (snapshot) => (snapshot.containers ?? []).map((container) => judge(container, snapshot)),
 };

@@ -11,6 +11,7 @@ const BIND_DATA_ROOT =
 export const logsSize: Check = {
   id: 'logs.size',
   title: 'Container log size',
+  settings: ['logWarnBytes', 'logErrorBytes', 'logsTotalWarnBytes'],
   needs: ['containers', 'containerLogs'],
   run(snapshot, config) {
     const containers = snapshot.containers ?? [];

@@ -29,6 +29,7 @@ export function imageGcProblems(gc: { cleanupRecurrence: string; imageAgeCleanup
 export const productionImageGc: Check = {
   id: 'production.image-gc',
   title: 'IoT Edge image garbage collection',
+  settings: ['iotedgeConfigPath'],
   needs: ['iotedgeConfig'],
   run(snapshot) {
     const config = snapshot.iotedgeConfig;

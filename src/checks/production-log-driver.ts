@@ -7,6 +7,7 @@ const REMEDIATION =
 export const productionLogDriver: Check = {
   id: 'production.log-driver',
   title: 'Default logging driver',
+  settings: ['daemonConfigPath'],
   needs: ['daemonConfig'],
   run(snapshot) {
     const daemon = snapshot.daemonConfig;

@@ -10,6 +10,7 @@ const OTHER_ENGINES = /docker engine|podman/i;
 export const productionMobyEngine: Check = {
   id: 'production.moby-engine',
   title: 'Moby container engine',
+  settings: [],
   needs: ['docker'],
   run(snapshot) {
     const engine = snapshot.docker;

@@ -10,6 +10,7 @@ const REMEDIATION =
 export const productionUpstreamProtocol: Check = {
   id: 'production.upstream-protocol',
   title: 'Upstream protocol consistency',
+  settings: [],
   needs: ['containers'],
   run(snapshot) {
     const settings: { where: string; value: string | undefined }[] = [];

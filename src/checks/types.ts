@@ -1,4 +1,4 @@
-import type { Config } from '../config/settings.js';
+import type { Config, SettingKey } from '../config/settings.js';
 import type { Snapshot, SourceName } from '../snapshot.js';
 
 /** skipped: could not be judged (source missing, nothing applies); never counts as a failure. */
@@ -28,6 +28,8 @@ export interface Check {
   title: string;
   /** Sources the check reads: if one failed, the runner reports skipped with its reason instead of running the check. */
   needs: SourceName[];
+  /** Settings that change what it judges: `edge-health checks` and the README's checks table list them. */
+  settings?: SettingKey[];
   /** Sources whose failure is what the check judges (docker.engine): it runs whether they worked or not. */
   judges?: SourceName[];
   run(snapshot: Snapshot, config: Config): Finding[];

@@ -12,6 +12,7 @@ const YOUNG =
 export const volumesUnused: Check = {
   id: 'volumes.unused',
   title: 'Unused Docker volumes',
+  settings: ['unusedVolumesWarnBytes', 'protectedVolumes', 'protectLabel', 'pruneOlderThanHours', 'volumeSizes'],
   needs: ['volumes'],
   run(snapshot, config) {
     const volumes = snapshot.volumes ?? [];

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { AGENT_VERSION } from '../version.js';
 import { EXIT_AGENT_FAILED } from '../report/exit-code.js';
 import { checkCommand } from './check-command.js';
+import { checksCommand } from './checks-command.js';
 import { UsageError } from './cli-config.js';
 import { pruneCommand } from './prune-command.js';
 import { runCommand } from './run-command.js';
@@ -11,8 +12,11 @@ const program = new Command('edge-health')
   .description('Host health for Azure IoT Edge devices: disk, Docker volumes, container logs and limits.')
   .version(AGENT_VERSION)
   .showHelpAfterError('(add --help for usage)')
+  // Wrap option descriptions even beside long flag names (Commander gives up below 40 columns).
+  .configureHelp({ minWidthToWrap: 24 })
   .exitOverride();
 checkCommand(program).exitOverride();
+checksCommand(program).exitOverride();
 pruneCommand(program).exitOverride();
 runCommand(program).exitOverride();
 
