@@ -121,6 +121,51 @@ function withFailedSource(base: Snapshot, source: SourceName, error: string): Sn
   return { ...base, ...(field ? { [field]: null } : {}), sources: { ...base.sources, [source]: failed(error) } };
 }
 
+/**
+ * The snapshot as a collector leaves it when it could not see what it reads: failed where the source
+ * is all or nothing (the engine, a config file), present but blind where it records what it missed.
+ */
+const BLIND: Record<SourceName, (base: Snapshot) => Snapshot> = {
+  docker: (base) => withFailedSource(base, 'docker', 'Docker engine not reachable at tcp://127.0.0.1:1'),
+  containers: (base) => withFailedSource(base, 'containers', 'timed out after 20000 ms'),
+  containerStats: (base) => withFailedSource(base, 'containerStats', 'timed out after 20000 ms'),
+  containerLogs: (base) => ({
+    ...base,
+    containerLogs: (base.containers ?? []).map((c) =>
+      logFiles({ containerId: c.id, files: [], totalBytes: 0, error: 'the Docker data root /var/lib/docker is not visible under the host root /host', blind: 'not-mounted' }),
+    ),
+  }),
+  volumes: (base) => ({
+    ...base,
+    sources: { ...base.sources, volumeSizes: failed('/system/df timed out') },
+    volumes: [volume({ name: 'left-behind', sizeBytes: null })],
+  }),
+  volumeSizes: (base) => withFailedSource(base, 'volumeSizes', '/system/df timed out'),
+  daemonConfig: (base) => withFailedSource(base, 'daemonConfig', '/etc/docker/daemon.json: not a regular file (a FIFO), not read'),
+  filesystems: (base) => ({
+    ...base,
+    filesystems: {
+      filesystems: [],
+      unreadable: [{ path: '/', role: 'root', error: 'permission denied for this user' }],
+      notMounted: [{ path: '/var/lib/docker', role: 'dockerDataRoot' }],
+    },
+  }),
+  iotedgeConfig: (base) => withFailedSource(base, 'iotedgeConfig', '/etc/aziot/config.toml: not a regular file (a FIFO), not read'),
+  certificates: (base) => ({
+    ...base,
+    certificates: {
+      iotedgeEvidence: [],
+      certificates: [],
+      unreadable: [],
+      notSeen: [
+        { source: 'config.toml', reason: 'unreadable', error: 'the certificate files it names were not read: /etc/aziot/config.toml: not a regular file (a FIFO), not read' },
+        { source: '/var/lib/aziot/certd/certs', reason: 'not-a-file', error: 'not a folder (a FIFO), not listed' },
+      ],
+    },
+  }),
+  diskHistory: (base) => ({ ...base, diskHistory: { file: null, filesystems: [] } }),
+};
+
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -205,6 +250,12 @@ describe.each(CHECKS.map((check) => [check.id, check]))('check %s', (id, check) 
       const frozen = deepFreeze(fixture());
       expect(runCheck(check, frozen, config)).toStrictEqual(runCheck(check, frozen, config));
     });
+  });
+
+  it.each([...check.needs, ...(check.judges ?? [])].map((source) => [source]))('calls nothing ok when what %s reads could not be seen', (source) => {
+    const all = runCheck(check, deepFreeze(BLIND[source](healthy())), defaultConfig());
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.filter((r) => r.status === 'ok')).toEqual([]);
   });
 
   it('finds something to flag in the troubled snapshots, so the contract above is not vacuous', () => {
