@@ -219,13 +219,13 @@ async function listCertificateFolder(sources: CertificateSources, folder: string
   } catch (error) {
     if (sources.signal.aborted) throw error;
     const reason = error instanceof HostFileError ? error.reason : 'unreadable';
-    const detail =
-      reason === 'permission' && folder === CERTD_CERTS_DIR
-        ? 'not readable by this user (only root and aziotcs may read it); its certificates were not checked'
-        : error instanceof HostFileError
-          ? error.detail
-          : describeError(error);
-    sources.note(`${folder}: ${detail}`);
+    const certdRefused = reason === 'permission' && folder === CERTD_CERTS_DIR;
+    const detail = certdRefused
+      ? 'not readable by this user (only root and aziotcs may read it); its certificates were not checked'
+      : error instanceof HostFileError
+        ? error.detail
+        : describeError(error);
+    sources.note(`${folder}${certdRefused ? ' is ' : ': '}${detail}`);
     return { reads: [{ source: folder, notSeen: reason, error: detail }] };
   }
 }
