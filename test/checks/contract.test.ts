@@ -4,7 +4,8 @@ import { CHECKS, CHECK_IDS } from '../../src/checks/registry.js';
 import type { CheckResult } from '../../src/checks/types.js';
 import { defaultConfig } from '../../src/config/settings.js';
 import { runCheck } from '../../src/report/build.js';
-import { SOURCE_NAMES, type Snapshot, type SourceName } from '../../src/snapshot.js';
+import { SOURCE_NAMES } from '../../src/collect/sources.js';
+import type { Snapshot, SourceName } from '../../src/snapshot.js';
 import {
   GiB,
   MiB,
@@ -97,23 +98,9 @@ const FIXTURES: [string, () => Snapshot][] = [
   ['empty', empty],
 ];
 
-/** The snapshot field a source fills, if any. */
-const FIELD: Partial<Record<SourceName, keyof Snapshot>> = {
-  docker: 'docker',
-  containers: 'containers',
-  containerStats: 'containerStats',
-  containerLogs: 'containerLogs',
-  volumes: 'volumes',
-  daemonConfig: 'daemonConfig',
-  filesystems: 'filesystems',
-  iotedgeConfig: 'iotedgeConfig',
-  certificates: 'certificates',
-  diskHistory: 'diskHistory',
-};
-
+/** As the runner leaves it: every source fills the snapshot field of its own name, null when it failed. */
 function withFailedSource(base: Snapshot, source: SourceName, error: string): Snapshot {
-  const field = FIELD[source];
-  return { ...base, ...(field ? { [field]: null } : {}), sources: { ...base.sources, [source]: failed(error) } };
+  return { ...base, [source]: null, sources: { ...base.sources, [source]: failed(error) } };
 }
 
 function deepFreeze<T>(value: T): T {
