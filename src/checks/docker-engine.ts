@@ -12,7 +12,7 @@ export const dockerEngine: Check = {
   title: 'Docker engine reachable',
   settings: [],
   needs: [],
-  judges: ['docker'],
+  uses: ['docker'],
   run(snapshot) {
     const source = snapshot.sources.docker;
     const engine = snapshot.docker;

@@ -1,9 +1,10 @@
+import { cite } from './checklist.js';
 import { formatBytes } from '../config/size.js';
 import type { Config } from '../config/settings.js';
 import type { Check, Finding, Status } from './types.js';
 
 const REMEDIATION =
-  'Cap the log: use the `local` log driver or set max-size/max-file, in daemon.json for all containers or in the module\'s createOptions HostConfig.LogConfig (production checklist: "Set up default logging driver"). The engine applies new limits only to containers created after the change.';
+  'Cap the log: use the `local` log driver or set max-size/max-file, in daemon.json for all containers or in the module\'s createOptions HostConfig.LogConfig (' + cite('Set up default logging driver') + '). The engine applies new limits only to containers created after the change.';
 
 const BIND_DATA_ROOT =
   'Bind the Docker data root into the agent read-only (createOptions HostConfig.Binds "/var/lib/docker:/host/var/lib/docker:ro" with hostRoot /host): without it no log size can be judged.';

@@ -1,7 +1,8 @@
+import { cite } from './checklist.js';
 import type { Check } from './types.js';
 
 const REMEDIATION =
-  'Set enabled = true (or remove the line) in [image_garbage_collection] of /etc/aziot/config.toml and run `sudo iotedge config apply`: otherwise images dropped from the deployment stay on disk until someone prunes them (production checklist: "Configure image garbage collection").';
+  'Set enabled = true (or remove the line) in [image_garbage_collection] of /etc/aziot/config.toml and run `sudo iotedge config apply`: otherwise images dropped from the deployment stay on disk until someone prunes them (' + cite('Configure image garbage collection') + ').';
 
 const FIX_VALUES =
   'Write the [image_garbage_collection] values as IoT Edge documents them — cleanup_recurrence and image_age_cleanup_threshold in whole days ("1d", "7d"; the recurrence at least 1d), cleanup_time as 24-hour "HH:MM" — in /etc/aziot/config.toml and run `sudo iotedge config apply` (production checklist: "Configure image garbage collection").';

@@ -30,7 +30,7 @@ export interface Check {
   needs: SourceName[];
   /** Settings that change what it judges: `edge-health checks` and the README's checks table list them. */
   settings?: SettingKey[];
-  /** Sources whose failure is what the check judges (docker.engine): it runs whether they worked or not. */
-  judges?: SourceName[];
+  /** Sources it also reads where they worked, judging without them otherwise. Every source a check reads is in one of the two. */
+  uses?: SourceName[];
   run(snapshot: Snapshot, config: Config): Finding[];
 }

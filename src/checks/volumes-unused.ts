@@ -1,10 +1,11 @@
+import { cite } from './checklist.js';
 import { formatBytes } from '../config/size.js';
 import { planVolumePrune } from '../actions/prune-volumes.js';
 import { protectionReason } from '../volume-protection.js';
 import type { Check, Finding } from './types.js';
 
 const REMEDIATION =
-  'IoT Edge never removes module volumes (production checklist: "Manage volumes"). Review the list, then remove with `edge-health prune volumes` (dry run first) or `docker volume rm <name>`.';
+  'IoT Edge never removes module volumes (' + cite('Manage volumes') + '). Review the list, then remove with `edge-health prune volumes` (dry run first) or `docker volume rm <name>`.';
 
 const YOUNG =
   'Prune keeps volumes younger than pruneOlderThanHours: add `--older-than-hours 0` to remove this one now, or wait.';
@@ -14,6 +15,8 @@ export const volumesUnused: Check = {
   title: 'Unused Docker volumes',
   settings: ['unusedVolumesWarnBytes', 'protectedVolumes', 'protectLabel', 'pruneOlderThanHours', 'volumeSizes'],
   needs: ['volumes'],
+  // Prune's plan reads who mounts what; an unknown size says why it is unknown.
+  uses: ['containers', 'volumeSizes'],
   run(snapshot, config) {
     const volumes = snapshot.volumes ?? [];
     const unused = volumes.filter((v) => v.usedBy.length === 0);

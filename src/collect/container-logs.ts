@@ -36,6 +36,7 @@ export async function collectContainerLogs(
   dataRoot: string,
   hostRoot: string,
   note: Note,
+  signal: AbortSignal,
 ): Promise<ContainerLogFiles[]> {
   const located = containers.flatMap((container) => {
     const location = logLocation(container, dataRoot);
@@ -43,6 +44,8 @@ export async function collectContainerLogs(
   });
   const dataRootBlind = await blindSpotOf(hostRoot, path.posix.join(dataRoot, 'containers'), dataRoot);
   const logs = await mapLimit(located, 16, async ({ container, directory, baseName }): Promise<ContainerLogFiles> => {
+    // readdir and stat take no signal: stop starting them once it fires.
+    signal.throwIfAborted();
     const base = { containerId: container.id, driver: container.logConfig.type, directory };
     if (dataRootBlind) return { ...base, files: [], totalBytes: 0, ...dataRootBlind };
     try {

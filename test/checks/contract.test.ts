@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { CHECKS, CHECK_IDS } from '../../src/checks/registry.js';
 import type { CheckResult } from '../../src/checks/types.js';
 import { defaultConfig } from '../../src/config/settings.js';
-import { runCheck } from '../../src/report/build.js';
-import { SOURCE_NAMES, type Snapshot, type SourceName } from '../../src/snapshot.js';
+import { runCheck } from '../../src/checks/run.js';
+import { SOURCE_NAMES } from '../../src/collect/sources.js';
+import type { Snapshot, SourceName } from '../../src/snapshot.js';
 import {
   GiB,
   MiB,
@@ -102,23 +103,18 @@ const FIXTURES: [string, () => Snapshot][] = [
   ['empty', empty],
 ];
 
-/** The snapshot field a source fills, if any. */
-const FIELD: Partial<Record<SourceName, keyof Snapshot>> = {
-  docker: 'docker',
-  containers: 'containers',
-  containerStats: 'containerStats',
-  containerLogs: 'containerLogs',
-  volumes: 'volumes',
-  daemonConfig: 'daemonConfig',
-  filesystems: 'filesystems',
-  iotedgeConfig: 'iotedgeConfig',
-  certificates: 'certificates',
-  diskHistory: 'diskHistory',
-};
-
+/** As the runner leaves it: every source fills the snapshot field of its own name, null when it failed. */
 function withFailedSource(base: Snapshot, source: SourceName, error: string): Snapshot {
-  const field = FIELD[source];
-  return { ...base, ...(field ? { [field]: null } : {}), sources: { ...base.sources, [source]: failed(error) } };
+  return { ...base, [source]: null, sources: { ...base.sources, [source]: failed(error) } };
+}
+
+/** The snapshot, recording which sources a reader touches: their field or their status. */
+function recordingReads(base: Snapshot, read: Set<string>): Snapshot {
+  const record = (name: string | symbol) => {
+    if (typeof name === 'string' && (SOURCE_NAMES as string[]).includes(name)) read.add(name);
+  };
+  const sources = new Proxy(base.sources, { get: (target, name) => (record(name), Reflect.get(target, name)) });
+  return new Proxy(base, { get: (target, name) => (name === 'sources' ? sources : (record(name), Reflect.get(target, name))) });
 }
 
 /**
@@ -185,9 +181,9 @@ describe('the check registry', () => {
 
   it.each(CHECKS.map((check) => [check.id, check]))('%s has a title and needs only known sources', (_, check) => {
     expect(check.title.trim()).not.toBe('');
-    // A check reads some source: one it needs, or one whose failure it judges.
-    expect(check.needs.length + (check.judges?.length ?? 0)).toBeGreaterThan(0);
-    for (const source of [...check.needs, ...(check.judges ?? [])]) expect(SOURCE_NAMES).toContain(source);
+    // A check reads some source: docker.engine only uses one, judging its failure itself.
+    expect(check.needs.length + (check.uses?.length ?? 0)).toBeGreaterThan(0);
+    for (const source of [...check.needs, ...(check.uses ?? [])]) expect(SOURCE_NAMES).toContain(source);
   });
 });
 
@@ -232,6 +228,15 @@ describe.each(CHECKS.map((check) => [check.id, check]))('check %s', (id, check) 
       }
     });
 
+    it('links every production checklist item its fixes cite', () => {
+      for (const { remediation } of results()) {
+        for (const citation of remediation?.match(/production checklist: .*/g) ?? []) {
+          expect(citation).toMatch(/^production checklist: "[^"]+" \(https:\/\/learn\.microsoft\.com\/azure\/iot-edge\/production-checklist#[a-z0-9-]+\)/);
+          expect(citation).not.toMatch(/"[^"]+"(?! \(https:)(, |\))/);
+        }
+      }
+    });
+
     it('does not fail itself or change the (frozen) snapshot', () => {
       const frozen = deepFreeze(fixture());
       const before = structuredClone(frozen);
@@ -252,10 +257,18 @@ describe.each(CHECKS.map((check) => [check.id, check]))('check %s', (id, check) 
     });
   });
 
-  it.each([...check.needs, ...(check.judges ?? [])].map((source) => [source]))('calls nothing ok when what %s reads could not be seen', (source) => {
+  // The sources it cannot judge without: those it needs, or for a check that needs none (docker.engine) those it uses.
+  const inputs = check.needs.length > 0 ? check.needs : (check.uses ?? []);
+  it.each(inputs.map((source) => [source]))('calls nothing ok when what %s reads could not be seen', (source) => {
     const all = runCheck(check, deepFreeze(BLIND[source](healthy())), defaultConfig());
     expect(all.length).toBeGreaterThan(0);
     expect(all.filter((r) => r.status === 'ok')).toEqual([]);
+  });
+
+  it('reads only the sources it declares in needs or uses', () => {
+    const read = new Set<string>();
+    for (const [, fixture] of FIXTURES) check.run(recordingReads(fixture(), read), defaultConfig());
+    expect([...read].filter((source) => ![...check.needs, ...(check.uses ?? [])].includes(source as SourceName))).toEqual([]);
   });
 
   it('finds something to flag in the troubled snapshots, so the contract above is not vacuous', () => {
@@ -268,13 +281,6 @@ describe.each(CHECKS.map((check) => [check.id, check]))('check %s', (id, check) 
   it('finds nothing to flag in the healthy snapshot', () => {
     const statuses = runCheck(check, healthy(), defaultConfig()).map((r) => r.status);
     expect(statuses.filter((status) => status === 'warning' || status === 'error')).toEqual([]);
-  });
-
-  it.each((check.judges ?? []).map((source) => [source]))('judges a failed %s itself: never ok, never a crash', (source) => {
-    const all = runCheck(check, deepFreeze(withFailedSource(healthy(), source, `${source} went away`)), defaultConfig());
-    expect(all.length).toBeGreaterThan(0);
-    for (const result of all) expect(result.status).not.toBe('ok');
-    expect(all.map((r) => r.message).join(' ')).toContain(`${source} went away`);
   });
 
   it.each(check.needs.map((source) => [source]))('yields one skipped result carrying the error when %s failed', (source) => {
@@ -297,8 +303,14 @@ describe.each(CHECKS.map((check) => [check.id, check]))('check %s', (id, check) 
     });
   }
 
+  it.each((check.uses ?? []).map((source) => [source]))('still judges, without failing itself, when %s (used, not needed) failed', (source) => {
+    const all = runCheck(check, deepFreeze(withFailedSource(healthy(), source, `${source} broke`)), defaultConfig());
+    expect(all.length).toBeGreaterThan(0);
+    for (const result of all) expect(result.message).not.toMatch(/the check itself failed/);
+  });
+
   it('still runs when only sources it does not need failed', () => {
-    const unneeded = SOURCE_NAMES.filter((source) => !check.needs.includes(source) && !check.judges?.includes(source));
+    const unneeded = SOURCE_NAMES.filter((source) => !check.needs.includes(source) && !check.uses?.includes(source));
     const snap = unneeded.reduce((s, source) => ({ ...s, sources: { ...s.sources, [source]: failed('elsewhere') } }), healthy());
     for (const result of runCheck(check, snap, defaultConfig())) expect(result.message).not.toContain('elsewhere');
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dockerEngine } from '../../src/checks/docker-engine.js';
 import { defaultConfig } from '../../src/config/settings.js';
-import { runCheck } from '../../src/report/build.js';
+import { runCheck } from '../../src/checks/run.js';
 import { failed, snapshot } from '../support/snapshot-builder.js';
 
 const run = (snap = snapshot()) => runCheck(dockerEngine, snap, defaultConfig());

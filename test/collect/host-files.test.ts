@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectContainerLogs } from '../../src/collect/container-logs.js';
 import { collectDaemonConfig } from '../../src/collect/daemon-config.js';
-import { collectFilesystems } from '../../src/collect/filesystems.js';
+import { type WatchedPath, collectFilesystems } from '../../src/collect/filesystems.js';
 
 function hostRoot(files: Record<string, string> = {}): string {
   const root = mkdtempSync(path.join(tmpdir(), 'eh-host-'));
@@ -68,15 +68,12 @@ describe('filesystems', () => {
     const root = hostRoot({ 'data/a': 'x' });
     // In a container, with the host's / mounted at the host root, as a deployment that watches it does.
     const mountinfo = mountTable(root, ['1021 1003 0:52 / / rw - overlay overlay rw', IN_CONTAINER, `1030 1021 8:1 / ${root} ro - ext4 /dev/sda1 rw`]);
-    const scan = await collectFilesystems(
-      root,
-      [
-        { path: '/', role: 'root' },
-        { path: '/data', role: 'configured' },
-        { path: '/missing', role: 'configured' },
-      ],
-      mountinfo,
-    );
+    const watched: WatchedPath[] = [
+      { path: '/', role: 'root' },
+      { path: '/data', role: 'configured' },
+      { path: '/missing', role: 'configured' },
+    ];
+    const scan = await collectFilesystems({ hostRoot: root, watched, mountinfo }, signal);
     expect(scan.filesystems).toHaveLength(1);
     expect(scan.filesystems[0].path).toBe('/');
     expect(scan.filesystems[0].watchedPaths).toEqual([
@@ -88,10 +85,11 @@ describe('filesystems', () => {
   });
 
   it('tells apart paths on different filesystems', async () => {
-    const scan = await collectFilesystems('', [
+    const watched: WatchedPath[] = [
       { path: '/', role: 'root' },
       { path: '/proc', role: 'configured' },
-    ]);
+    ];
+    const scan = await collectFilesystems({ hostRoot: '', watched }, signal);
     expect(scan.filesystems.map((fs) => fs.path)).toEqual(['/', '/proc']);
     // Never the root's mount: /proc is a filesystem of its own.
     expect([null, '/proc']).toContain(scan.filesystems[1].mount);
@@ -114,7 +112,7 @@ describe('container log files', () => {
       logPath: `/var/lib/docker/containers/${id}/${id}-json.log`,
     } as Parameters<typeof collectContainerLogs>[0][number];
     const notes: string[] = [];
-    const [log] = await collectContainerLogs([container], '/var/lib/docker', root, (n) => notes.push(n));
+    const [log] = await collectContainerLogs([container], '/var/lib/docker', root, (n) => notes.push(n), signal);
     expect(log.totalBytes).toBe(1110);
     expect(log.files.map((f) => f.name)).toEqual([`${id}-json.log`, `${id}-json.log.1`, `${id}-json.log.2.gz`]);
     expect(notes).toEqual([]);
@@ -129,7 +127,7 @@ describe('container log files', () => {
       state: { running: true, startedAt: '2024-04-01T00:00:00Z' },
     } as Parameters<typeof collectContainerLogs>[0][number];
     const root = hostRoot({ 'etc/hostname': 'edge' });
-    const [log] = await collectContainerLogs([container], '/var/lib/docker', root, () => {});
+    const [log] = await collectContainerLogs([container], '/var/lib/docker', root, () => {}, signal);
     expect(log).toMatchObject({ files: [], blind: 'not-mounted' });
     expect(log.error).toContain(`the Docker data root /var/lib/docker is not visible under the host root ${root}`);
     expect(log.error).toContain(`"/var/lib/docker:${root}/var/lib/docker:ro"`);
@@ -139,7 +137,7 @@ describe('container log files', () => {
     const root = hostRoot({ 'var/lib/docker/containers/.keep': '' });
     const make = (id: string, startedAt: string) =>
       ({ id, logConfig: { type: 'local', config: {} }, logPath: '', state: { running: false, startedAt } }) as Parameters<typeof collectContainerLogs>[0][number];
-    const [never, ran] = await collectContainerLogs([make('f'.repeat(64), '0001-01-01T00:00:00Z'), make('9'.repeat(64), '2024-04-01T00:00:00Z')], '/var/lib/docker', root, () => {});
+    const [never, ran] = await collectContainerLogs([make('f'.repeat(64), '0001-01-01T00:00:00Z'), make('9'.repeat(64), '2024-04-01T00:00:00Z')], '/var/lib/docker', root, () => {}, signal);
     expect(never).toMatchObject({ files: [], totalBytes: 0 });
     expect(never.error).toBeUndefined();
     expect(ran).toMatchObject({ files: [], blind: 'not-mounted' });
@@ -151,7 +149,7 @@ describe('container log files', () => {
     const root = hostRoot({ [`var/lib/docker/containers/${id}`]: 'a file where a folder should be' });
     const container = { id, logConfig: { type: 'local', config: {} }, logPath: '' } as Parameters<typeof collectContainerLogs>[0][number];
     const notes: string[] = [];
-    const [log] = await collectContainerLogs([container], '/var/lib/docker', root, (n) => notes.push(n));
+    const [log] = await collectContainerLogs([container], '/var/lib/docker', root, (n) => notes.push(n), signal);
     expect(log.error).toMatch(/ENOTDIR/);
     expect(notes).toEqual(['log files of 1 of 1 containers could not be read']);
   });
@@ -166,15 +164,12 @@ describe('filesystems under a host root', () => {
       `1030 1021 8:1 /var/lib/docker ${root}/var/lib/docker ro,relatime - ext4 /dev/sda1 rw`,
       `1031 1021 8:1 /srv/my\\040data ${root}/srv/my\\040data ro,relatime - ext4 /dev/sda1 rw`,
     ]);
-    const scan = await collectFilesystems(
-      root,
-      [
-        { path: '/', role: 'root' },
-        { path: '/var/lib/docker', role: 'dockerDataRoot' },
-        { path: '/srv/my data', role: 'configured' },
-      ],
-      mountinfo,
-    );
+    const watched: WatchedPath[] = [
+      { path: '/', role: 'root' },
+      { path: '/var/lib/docker', role: 'dockerDataRoot' },
+      { path: '/srv/my data', role: 'configured' },
+    ];
+    const scan = await collectFilesystems({ hostRoot: root, watched, mountinfo }, signal);
     expect(scan.notMounted).toEqual([{ path: '/', role: 'root' }]);
     expect(scan.filesystems.flatMap((fs) => fs.watchedPaths.map((w) => w.path))).toEqual(['/var/lib/docker']);
     // Mounted but missing here: read, failed, and said so, not silently dropped.
@@ -182,7 +177,7 @@ describe('filesystems under a host root', () => {
   });
 
   it('on the host itself (no host root) measures every path', async () => {
-    const scan = await collectFilesystems('', [{ path: '/', role: 'root' }], '/no/such/mountinfo');
+    const scan = await collectFilesystems({ hostRoot: '', watched: [{ path: '/', role: 'root' }], mountinfo: '/no/such/mountinfo' }, signal);
     expect(scan.notMounted).toEqual([]);
     expect(scan.filesystems).toHaveLength(1);
   });
@@ -190,7 +185,7 @@ describe('filesystems under a host root', () => {
   it('outside a container, measures a host root that is a plain folder (a mounted system image, a test fixture)', async () => {
     const root = hostRoot({ 'data/a': 'x' });
     const mountinfo = mountTable(root, ['22 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw']);
-    const scan = await collectFilesystems(root, [{ path: '/', role: 'root' }], mountinfo);
+    const scan = await collectFilesystems({ hostRoot: root, watched: [{ path: '/', role: 'root' }], mountinfo }, signal);
     expect(scan.notMounted).toEqual([]);
     expect(scan.filesystems.map((fs) => fs.path)).toEqual(['/']);
   });

@@ -1,6 +1,7 @@
 // Runs the built `edge-health` program the way a user does, and returns what they would see.
 import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { copyProgramForOtherUsers } from './program-copy.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -10,13 +11,14 @@ export interface CliRun {
   stderr: string;
 }
 
-/** `as` runs it as another user (uid and gid), which needs root. */
+/** `as` runs it as another user (uid and gid, which needs root), from a copy that user can reach. */
 export function runCli(args: string[], env: Record<string, string | undefined> = {}, as?: { uid: number; gid: number }): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 64 * 1024 * 1024, ...as }, (error, stdout, stderr) => {
+  const copy = as ? copyProgramForOtherUsers() : undefined;
+  return new Promise<CliRun>((resolve) => {
+    execFile(process.execPath, [copy?.main ?? MAIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 64 * 1024 * 1024, ...as }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
-  });
+  }).finally(() => copy?.remove());
 }
 
 export interface TimedCliRun extends CliRun {
