@@ -11,7 +11,7 @@ export function checkCommand(program: Command): Command {
   const command = program
     .command('check')
     .description(
-      'Check this host once and print the report. Exit code: 0 healthy; 1 a check found an error (an engine DOCKER_HOST names that does not answer included: docker.engine); 2 the agent could not run (a bad flag or setting, a host root missing or not readable). No engine installed at all is a skip, not an error.',
+      'Check this host once and print the report. Exit code: 0 healthy; 1 a check found an error (an engine DOCKER_HOST names that does not answer included: docker.engine); 2 the agent itself failed (a bad flag or setting, a host root missing or not readable, a check that threw). No engine installed at all is a skip, not an error.',
     )
     .option('--json', 'print the full report as JSON')
     .option('--verbose', 'also list skipped results with their reasons, and every source with how long it took')
