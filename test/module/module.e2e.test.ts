@@ -63,7 +63,7 @@ describeWithEngine('the IoT Edge module against a local hub', () => {
       EDGE_HEALTH_LOG_LEVEL: 'info',
     });
     await eventually(reported, (r) => r.health !== undefined).catch((error: Error) => {
-      throw new Error(`${error.message}\nagent logs:\n${agent.logs().map((l) => JSON.stringify(l)).join('\n')}\nhub rejections: ${hub.rejections.join('; ')}`);
+      throw new Error(`${error.message}\nagent logs:\n${agent.logs().map((l) => l.line).join('\n')}\nhub rejections: ${hub.rejections.join('; ')}`);
     });
   });
 
@@ -96,7 +96,7 @@ describeWithEngine('the IoT Edge module against a local hub', () => {
   });
 
   it('applies a desired threshold, echoes it with its version, and alerts on the change it causes', async () => {
-    const debugLines = () => agent.logs().filter((l) => l.level === 20).length;
+    const debugLines = () => agent.logs().filter((l) => l.logLevel === 7).length;
     expect(debugLines()).toBe(0);
     await setDesired({ diskFreeWarnPercent: 100, diskFreeErrorPercent: 0, logLevel: 'debug' });
     const twin = await eventually(reported, (r) => r.config?.applied.diskFreeWarnPercent === 100 && r.health?.checks.disk_space.status === 'warning');
@@ -115,6 +115,8 @@ describeWithEngine('the IoT Edge module against a local hub', () => {
     expect(twin.config?.applied.logWarnBytes).not.toBe(1024 ** 2);
     await setDesired({ diskFreeWarnPercent: null, diskFreeErrorPercent: null, logWarnBytes: null });
     await eventually(reported, (r) => r.config?.status === 'applied' && r.config.applied.diskFreeWarnPercent === 20);
+    // GetModuleLogs with "loglevel": 4 finds the rejection.
+    expect(agent.logs().find((l) => l.logText.startsWith('[WRN] desired properties rejected'))?.logLevel).toBe(4);
   });
 
   it('answers direct methods with HTTP-style statuses', async () => {
@@ -187,5 +189,17 @@ describeWithEngine('the IoT Edge module against a local hub', () => {
     const { code, ms } = await agent.stop();
     expect(code).toBe(0);
     expect(ms).toBeLessThan(8_000);
+  });
+
+  it('wrote every log line of the run as edgeAgent parses module logs: a severity, a timestamp, one event per line', () => {
+    const lines = agent.logs();
+    console.info(`module log (first lines):\n${lines.slice(0, 8).map((l) => l.line).join('\n')}`);
+    expect(lines.length).toBeGreaterThan(10);
+    for (const { line, logLevel, timestamp } of lines) {
+      expect(logLevel, line).toBeDefined();
+      expect(timestamp, line).toBeDefined();
+    }
+    expect(new Set(lines.map((l) => l.logLevel))).toEqual(new Set([4, 6, 7]));
+    expect(lines.filter((l) => l.logText.startsWith('[INF] stopped'))).toHaveLength(1);
   });
 });

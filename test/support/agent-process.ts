@@ -1,12 +1,13 @@
 // The agent as IoT Edge runs it: `edge-health run` in its own process, with the env edgeAgent gives.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { type ParsedLogLine, parseLogLines } from './iotedge-log.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 export interface AgentProcess {
-  /** JSON log lines the agent wrote to stderr so far. */
-  logs(): Record<string, unknown>[];
+  /** The log lines the agent wrote to stderr so far (in its default, IoT Edge format), as edgeAgent reads them. */
+  logs(): ParsedLogLine[];
   /** SIGTERM, as IoT Edge stops a module; resolves with the exit code and how long it took. */
   stop(): Promise<{ code: number | null; ms: number }>;
   readonly child: ChildProcess;
@@ -22,11 +23,7 @@ export function startAgent(args: string[], env: Record<string, string | undefine
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
-    logs: () =>
-      stderr
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    logs: () => parseLogLines(stderr),
     stop: async () => {
       const started = Date.now();
       if (child.exitCode === null) child.kill('SIGTERM');
