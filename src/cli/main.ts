@@ -6,6 +6,7 @@ import { logCrash } from '../log.js';
 import { EXIT_AGENT_FAILED } from '../report/exit-code.js';
 import { checkCommand } from './check-command.js';
 import { UsageError } from './cli-config.js';
+import { fleetCommand } from './fleet-command.js';
 import { pruneCommand } from './prune-command.js';
 import { runCommand } from './run-command.js';
 
@@ -17,6 +18,7 @@ const program = new Command('edge-health')
 checkCommand(program).exitOverride();
 pruneCommand(program).exitOverride();
 runCommand(program).exitOverride();
+fleetCommand(program).exitOverride();
 
 try {
   await program.parseAsync();
