@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AgentProcess, startAgent } from '../support/agent-process.js';
 import { runCli } from '../support/cli.js';
-import { describeWithEngine } from '../support/engine.js';
+import { Plant, describeWithEngine } from '../support/engine.js';
 import { type TestHub, startTestHub } from '../support/hub/index.js';
 
 const MODULE = 'edgeHealth';
@@ -27,11 +27,14 @@ const WITHOUT_AGENT = ['camera-1', 'camera-2', 'camera-3'];
 const PAGE_SIZE = 7;
 
 describeWithEngine('edge-health fleet against the local hub', () => {
+  const plant = new Plant();
   let hub: TestHub;
   let agent: AgentProcess;
   let env: Record<string, string>;
+  let leftover: string;
 
   beforeAll(async () => {
+    leftover = await plant.volume('old-cache', { bytes: 64 * 1024 });
     hub = await startTestHub({ deviceId: 'gateway-real' });
     const moduleId = hub.addModule(MODULE);
     for (const [deviceId, twin] of Object.entries(SIMULATED)) {
@@ -51,6 +54,7 @@ describeWithEngine('edge-health fleet against the local hub', () => {
   afterAll(async () => {
     await agent?.stop();
     await hub?.close();
+    await plant.cleanup();
   });
 
   const secret = () => /SharedAccessKey=([^;]+)/.exec(hub.serviceConnectionString)?.[1] ?? 'no key';
@@ -136,6 +140,22 @@ describeWithEngine('edge-health fleet against the local hub', () => {
     const notFound = await runCli(['fleet', 'invoke', 'gateway-real', 'getReport', '{"checkId": "disk.spaec"}'], env);
     expect(notFound.code).toBe(1);
     expect(notFound.stdout).toMatch(/^status 404\n/);
+  });
+
+  it('prunes one device safely: a dry run, then the real run of what it showed', async () => {
+    const request = JSON.stringify({ names: [leftover], olderThanHours: 0 });
+    const dry = await runCli(['fleet', 'invoke', 'gateway-real', 'pruneVolumes', request], env);
+    console.info(`$ edge-health fleet invoke gateway-real pruneVolumes '${request}'\n${dry.stdout}`);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout.slice(dry.stdout.indexOf('\n')))).toMatchObject({ dryRun: true, removedCount: 1, removed: [{ name: leftover }] });
+    const volumes = async () => ((await plant.docker.listVolumes()).Volumes ?? []).map((v) => v.Name);
+    expect(await volumes()).toContain(leftover);
+    const realRequest = JSON.stringify({ names: [leftover], olderThanHours: 0, dryRun: false });
+    const real = await runCli(['fleet', 'invoke', 'gateway-real', 'pruneVolumes', realRequest], env);
+    console.info(`$ edge-health fleet invoke gateway-real pruneVolumes '${realRequest}'\n${real.stdout}`);
+    expect(real.code, real.stderr).toBe(0);
+    expect(JSON.parse(real.stdout.slice(real.stdout.indexOf('\n')))).toMatchObject({ dryRun: false, removedCount: 1 });
+    expect(await volumes()).not.toContain(leftover);
   });
 
   it('gives an offline device, a timeout and a payload that is not JSON one clear line each and a non-zero exit', async () => {
