@@ -1,10 +1,10 @@
 // The Prometheus endpoint of `edge-health run --local`, scraped over HTTP as metrics-collector
 // does, against the private engine: parsed by a real parser and checked by promtool.
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AgentProcess, startAgent } from '../support/agent-process.js';
 import { Plant, describeWithEngine } from '../support/engine.js';
+import { freePort } from '../support/free-port.js';
 import { parseExposition, promtoolCheck, seriesOf } from '../support/prometheus.js';
 
 const hasPromtool = spawnSync('promtool', ['--version']).status === 0;
@@ -12,15 +12,6 @@ if (!hasPromtool && process.env.CI) throw new Error('CI runs promtool on a real 
 
 const MiB = 1024 ** 2;
 const IOTEDGE_ENV = { IOTEDGE_IOTHUBHOSTNAME: 'contoso.azure-devices.net', IOTEDGE_DEVICEID: 'gateway-7', IOTEDGE_MODULEID: 'edgeHealth' };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject).listen(0, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function scrape(port: number, path = '/metrics', method = 'GET'): Promise<Response> {
   return fetch(`http://127.0.0.1:${port}${path}`, { method, signal: AbortSignal.timeout(5_000) });

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AgentProcess, startAgent } from '../support/agent-process.js';
 import { Plant, describeWithEngine } from '../support/engine.js';
 import { type TestHub, startTestHub } from '../support/hub/index.js';
+import { freePort } from '../support/free-port.js';
+import { parseExposition, seriesOf } from '../support/prometheus.js';
 
 const PRODUCT_INFO = 'contoso.edge-health.standard';
 
@@ -32,6 +34,7 @@ describeWithEngine('the IoT Edge module against a local hub', () => {
   let hub: TestHub;
   let moduleId: string;
   let agent: AgentProcess;
+  let metricsPort: number;
 
   const reported = async (): Promise<Reported> => {
     const { responseBody } = await hub.registry().getModuleTwin(hub.deviceId, moduleId);
@@ -52,6 +55,7 @@ describeWithEngine('the IoT Edge module against a local hub', () => {
     await plant.volume('bystander', { bytes: 1024 ** 2 });
     hub = await startTestHub();
     moduleId = hub.addModule('edgeHealth');
+    metricsPort = await freePort();
     agent = startAgent(['run'], {
       ...process.env,
       // The module must trust edgeHub only through the workload trust bundle.
@@ -61,6 +65,8 @@ describeWithEngine('the IoT Edge module against a local hub', () => {
       EDGE_HEALTH_SCHEDULE: '*/3 * * * * *',
       EDGE_HEALTH_JITTER_SECONDS: '0',
       EDGE_HEALTH_LOG_LEVEL: 'info',
+      EDGE_HEALTH_METRICS_ENABLED: 'true',
+      EDGE_HEALTH_METRICS_PORT: String(metricsPort),
     });
     await eventually(reported, (r) => r.health !== undefined).catch((error: Error) => {
       throw new Error(`${error.message}\nagent logs:\n${agent.logs().map((l) => l.line).join('\n')}\nhub rejections: ${hub.rejections.join('; ')}`);
@@ -117,6 +123,12 @@ describeWithEngine('the IoT Edge module against a local hub', () => {
     await eventually(reported, (r) => r.config?.status === 'applied' && r.config.applied.diskFreeWarnPercent === 20);
     // GetModuleLogs with "loglevel": 4 finds the rejection.
     expect(agent.logs().find((l) => l.logText.startsWith('[WRN] desired properties rejected'))?.logLevel).toBe(4);
+  });
+
+  it('serves Prometheus metrics labelled with the hub, device and module IoT Edge gave it', async () => {
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+    const [status] = seriesOf(parseExposition(text), 'edge_health_check_status');
+    expect(status.labels).toMatchObject({ iothub: hub.hostName, edge_device: hub.deviceId, module_name: moduleId, instance_number: expect.any(String) });
   });
 
   it('answers direct methods with HTTP-style statuses', async () => {
