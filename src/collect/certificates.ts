@@ -4,7 +4,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { BlindReason, CertificateInfo, CertificateRole, CertificateScan, IotEdgeConfig, RenewPolicy } from '../snapshot.js';
-import { globToRegExp } from '../volume-protection.js';
+import { globToRegExp } from '../glob.js';
 import { HOST_FOLDER_MAX_ENTRIES, HostFileError, listHostFolder, readHostFile } from './host-file.js';
 import { hostPath } from './host-path.js';
 import { type Note, describeError } from './run-source.js';
