@@ -13,7 +13,8 @@ import { createModuleClient } from './client.js';
 import { type Cycle, CycleRunner } from './cycle-runner.js';
 import { withDeadline } from './deadline.js';
 import type { DesiredProperties } from './desired.js';
-import { type MethodHandler, readMethods } from './methods.js';
+import { BodyProblems } from './guarded-transport.js';
+import { type MethodHandler, badRequest, readMethods } from './methods.js';
 import type { ModuleConfig } from './module-config.js';
 import { pruneMethods } from './prune-methods.js';
 import { startSchedule } from './schedule.js';
@@ -64,7 +65,8 @@ interface Running {
 
 async function start(settings: ModuleConfig, logger: Logger, stop: AbortSignal, running: Running): Promise<void> {
   const startedAt = new Date().toISOString();
-  const client = await createModuleClient(settings.current);
+  const bodyProblems = new BodyProblems();
+  const client = await createModuleClient(settings.current, bodyProblems);
   running.client = client;
   client.on('error', (error: Error) => logger.warn({ error: error.message }, 'module client error'));
   // The SDK retries on its own and emits disconnect only once it gives up: keep trying, less and less often.
@@ -118,7 +120,7 @@ async function start(settings: ModuleConfig, logger: Logger, stop: AbortSignal, 
     if (running.schedule && before !== JSON.stringify([settings.current.schedule, settings.current.jitterSeconds])) reschedule();
   });
 
-  registerMethods(client, logger, running.actions, {
+  registerMethods(client, logger, running.actions, bodyProblems, {
     ...readMethods({
       runCycle: () => runner.run(),
       lastCycle: () => runner.last,
@@ -204,12 +206,19 @@ function sendWith(client: ModuleClient): SendEvent {
   };
 }
 
-function registerMethods(client: ModuleClient, logger: Logger, inFlight: Set<Promise<unknown>>, handlers: Record<string, MethodHandler>): void {
+function registerMethods(
+  client: ModuleClient,
+  logger: Logger,
+  inFlight: Set<Promise<unknown>>,
+  bodyProblems: BodyProblems,
+  handlers: Record<string, MethodHandler>,
+): void {
   for (const [name, handle] of Object.entries(handlers)) {
     client.onMethod(name, (request, response) => {
       if (!request || !response) return;
       const answering = (async () => {
-        const answer = await handle(request.payload);
+        const problem = bodyProblems.take(request.requestId);
+        const answer = problem ? badRequest(problem.error, problem.field) : await handle(request.payload);
         logger.info({ method: name, status: answer.status }, 'direct method answered');
         await withDeadline(response.send(answer.status, answer.payload), METHOD_RESPONSE_DEADLINE_MS, 'method response').catch((error: Error) =>
           logger.warn({ method: name, error: error.message }, 'method response not sent'),
