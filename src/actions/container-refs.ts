@@ -2,6 +2,7 @@
 // (volume mounts and bind mounts alike). One list call, no inspect per container, so prune can read
 // it again right before each delete.
 import type Docker from 'dockerode';
+import { toContainerMount } from '../collect/containers.js';
 import type { ContainerInfo } from '../snapshot.js';
 
 export type ContainerRefs = Pick<ContainerInfo, 'id' | 'name' | 'imageId' | 'mounts'>;
@@ -12,12 +13,6 @@ export async function listContainerRefs(docker: Docker, signal: AbortSignal): Pr
     id: c.Id,
     name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''),
     imageId: c.ImageID,
-    mounts: (c.Mounts ?? []).map((m) => ({
-      type: m.Type,
-      ...(m.Name ? { name: m.Name } : {}),
-      source: m.Source,
-      destination: m.Destination,
-      readOnly: !m.RW,
-    })),
+    mounts: (c.Mounts ?? []).map(toContainerMount),
   }));
 }

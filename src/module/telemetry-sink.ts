@@ -8,6 +8,7 @@ import type { Config } from '../config/settings.js';
 import type { Report } from '../report/build.js';
 import { alertEvents, checkStatuses, healthEvent } from '../report/telemetry.js';
 import { withDeadline } from './deadline.js';
+import { SingleFlight } from './single-flight.js';
 
 export type OutputName = 'health' | 'alerts';
 
@@ -34,8 +35,7 @@ export class TelemetrySink {
   private readonly alerts: Pending[] = [];
   private alertsDropped = 0;
   private health: (Pending & { signature: string; atMs: number }) | undefined;
-  private inFlight: Promise<void> | undefined;
-  private queuedWhileSending = false;
+  private readonly sending = new SingleFlight(() => this.sendWaiting());
 
   constructor(
     private readonly send: SendEvent,
@@ -69,19 +69,7 @@ export class TelemetrySink {
 
   /** Sends what waits, alerts oldest first, then the latest health summary; one attempt at a time. */
   flush(): Promise<void> {
-    if (this.inFlight) {
-      this.queuedWhileSending = true;
-      return this.inFlight;
-    }
-    this.inFlight = this.sendWaiting().finally(() => {
-      this.inFlight = undefined;
-      if (this.queuedWhileSending) {
-        this.queuedWhileSending = false;
-        // Its failure is the next caller's to hear about: what is left stays queued.
-        this.flush().catch(() => {});
-      }
-    });
-    return this.inFlight;
+    return this.sending.run();
   }
 
   /** Alerts waiting and dropped so far, for the log and tests. */

@@ -6,6 +6,7 @@ import type { Twin } from 'azure-iot-device';
 import type { Logger } from 'pino';
 import { withDeadline } from './deadline.js';
 import { type JsonObject, mergePatch } from './merge-patch.js';
+import { SingleFlight } from './single-flight.js';
 
 /** How long one reported-properties update may take before it counts as failed. */
 export const TWIN_UPDATE_DEADLINE_MS = 15_000;
@@ -15,8 +16,7 @@ export class TwinReporter {
   private sent: JsonObject = {};
   /** What the agent wants the hub to hold: the latest sections, whatever was sent. */
   private wanted: JsonObject;
-  private inFlight: Promise<void> | undefined;
-  private changedWhileSending = false;
+  private readonly sending = new SingleFlight(() => this.sendOnce());
 
   constructor(
     private readonly twin: Twin,
@@ -42,18 +42,7 @@ export class TwinReporter {
    * failed; a change recorded meanwhile is sent right after.
    */
   flush(): Promise<void> {
-    if (this.inFlight) {
-      this.changedWhileSending = true;
-      return this.inFlight;
-    }
-    this.inFlight = this.sendOnce().finally(() => {
-      this.inFlight = undefined;
-      if (this.changedWhileSending) {
-        this.changedWhileSending = false;
-        void this.flush();
-      }
-    });
-    return this.inFlight;
+    return this.sending.run();
   }
 
   private async sendOnce(): Promise<void> {
