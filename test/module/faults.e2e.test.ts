@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type AgentProcess, startAgent } from '../support/agent-process.js';
-import { describeWithEngine } from '../support/engine.js';
+import { Plant, describeWithEngine } from '../support/engine.js';
+import { PRUNE_RULES, READ_ONLY_RULES, startSocketProxy } from '../support/socket-proxy.js';
 import { type TestHub, startTestHub } from '../support/hub/index.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -69,6 +70,35 @@ describeWithEngine('the module under faults', () => {
   });
 
   describe.concurrent('side by side', () => {
+    it('SIGTERM during a real prune: the delete in flight finishes, the call is answered and an action event says where it stopped; exit within 5 s', async () => {
+      const plant = new Plant();
+      const proxy = await startSocketProxy((process.env.DOCKER_HOST ?? '').replace(/^unix:\/\//, ''), [...READ_ONLY_RULES, ...PRUNE_RULES], { holdDeletesMs: 700 });
+      try {
+        const names = await Promise.all(['t1', 't2', 't3', 't4', 't5', 't6'].map((base) => plant.volume(base)));
+        const s = await scenario({ DOCKER_HOST: proxy.dockerHost, EDGE_HEALTH_SCHEDULE: '0 0 1 1 *' });
+        await until('listening for methods', () => s.hub.subscriptions(s.moduleId).some((t) => t.startsWith('$iothub/methods/POST')), 30_000);
+        const answer = s.invoke('pruneVolumes', { dryRun: false, names, olderThanHours: 0 });
+        await until('the first delete', () => proxy.seen.some((r) => r.method === 'DELETE'), 30_000);
+        const { code, ms } = await s.agent.stop();
+        expect(code).toBe(0);
+        expect(ms).toBeLessThan(5_000);
+        const result = (await answer) as { status: number; payload: { removedCount: number; interrupted?: { after: number; of: number } } };
+        expect(result.status).toBe(200);
+        expect(result.payload.interrupted).toEqual({ after: result.payload.removedCount, of: 6 });
+        expect(result.payload.removedCount).toBeGreaterThanOrEqual(1);
+        expect(result.payload.removedCount).toBeLessThan(6);
+        const event = s.hub.events(s.moduleId).find((e) => e.properties.messageType === 'action');
+        expect(JSON.parse(event?.body.toString() ?? '{}')).toMatchObject({ action: 'pruneVolumes', interrupted: { of: 6 } });
+        expect(s.agent.logs().some((l) => String(l.msg).startsWith('prune interrupted'))).toBe(true);
+        // Exactly the deletes it reports went out; the rest of the volumes are still there.
+        const { Volumes } = await plant.docker.listVolumes();
+        expect((Volumes ?? []).filter((v) => names.includes(v.Name)).length).toBe(6 - result.payload.removedCount);
+      } finally {
+        await proxy.close();
+        await plant.cleanup();
+      }
+    }, 90_000);
+
     it('one lost reported-properties response: cycles and methods go on, and the state still reaches the twin', async () => {
       const s = await scenario();
       s.hub.faults.loseReportedResponses = 1;
@@ -96,6 +126,10 @@ describeWithEngine('the module under faults', () => {
       expect((await s.invoke('getConfig')).status).toBe(200);
       const versionAtReturn = (s.hub.twin(s.moduleId) as { properties: { reported: { $version: number } } }).properties.reported.$version;
       await until('a reported patch after the reconnect', () => (s.hub.twin(s.moduleId) as { properties: { reported: { $version: number } } }).properties.reported.$version > versionAtReturn, 10_000);
+      // Only the agent's own log lines, on stderr: nothing from node-cron or the SDK on the console.
+      expect(s.agent.stdout()).toBe('');
+      expect(s.agent.strayLines()).toEqual([]);
+      expect(s.agent.logs().length).toBeGreaterThan(0);
       console.info(`edgeHub outage: ${during} cycles in 8 s down; reconnected ${reconnectedAt - backAt} ms after the hub returned; fresh twin ${Date.now() - reconnectedAt} ms later`);
     }, 90_000);
 

@@ -7,6 +7,10 @@ const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 export interface AgentProcess {
   /** JSON log lines the agent wrote to stderr so far. */
   logs(): Record<string, unknown>[];
+  /** Everything the agent wrote to stdout so far (its logs go to stderr). */
+  stdout(): string;
+  /** Lines on stderr that are not JSON log lines. */
+  strayLines(): string[];
   /** SIGTERM, as IoT Edge stops a module; resolves with the exit code and how long it took. */
   stop(): Promise<{ code: number | null; ms: number }>;
   readonly child: ChildProcess;
@@ -18,10 +22,15 @@ export function startAgent(args: string[], env: Record<string, string | undefine
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  child.stdout?.resume();
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
+    stdout: () => stdout,
+    strayLines: () => stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('{')),
     logs: () =>
       stderr
         .split('\n')
