@@ -36,17 +36,19 @@ export interface DiskHistoryOptions {
   stateFolder: string;
   /** Where a long-running agent keeps the history between cycles; a one-shot run passes a fresh one. */
   memory: { current?: DiskHistoryState };
+  signal: AbortSignal;
   note: Note;
 }
 
-export async function collectDiskHistory({ filesystems, at, stateFolder, memory, note }: DiskHistoryOptions): Promise<DiskHistory> {
+export async function collectDiskHistory({ filesystems, at, stateFolder, memory, signal, note }: DiskHistoryOptions): Promise<DiskHistory> {
   const file = stateFolder === '' ? null : path.join(stateFolder, HISTORY_FILE);
-  const previous = memory.current ?? (file ? await readHistory(file, note) : emptyHistory());
+  const previous = memory.current ?? (file ? await readHistory(file, note, signal) : emptyHistory());
+  signal.throwIfAborted();
   const next = appendSamples(previous, filesystems, at.getTime());
   memory.current = next;
   if (file) {
     // Losing one write only shortens the history: say so and carry on with the one in memory.
-    await writeHistory(file, next).catch((error) => note(`could not save the disk history to ${file}: ${describeError(error)}`));
+    await writeHistory(file, next, signal).catch((error) => note(`could not save the disk history to ${file}: ${describeError(error)}`));
   }
   return {
     file,
@@ -78,7 +80,7 @@ function emptyHistory(): DiskHistoryState {
   return { version: 1, filesystems: [] };
 }
 
-async function readHistory(file: string, note: Note): Promise<DiskHistoryState> {
+async function readHistory(file: string, note: Note, signal: AbortSignal): Promise<DiskHistoryState> {
   let text: string;
   try {
     // Sized before it is read: the file is read whole only when it is small enough to be ours.
@@ -86,11 +88,12 @@ async function readHistory(file: string, note: Note): Promise<DiskHistoryState> 
     try {
       const { size } = await handle.stat();
       if (size > MAX_FILE_BYTES) return await setAside(file, `is ${size} bytes, over the ${MAX_FILE_BYTES} a history takes`, note);
-      text = await handle.readFile('utf8');
+      text = await handle.readFile({ encoding: 'utf8', signal });
     } finally {
       await handle.close();
     }
   } catch (error) {
+    if (signal.aborted) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyHistory();
     note(`could not read the disk history ${file}: ${describeError(error)}; starting a new one`);
     return emptyHistory();
@@ -114,11 +117,11 @@ async function setAside(file: string, why: string, note: Note): Promise<DiskHist
 }
 
 /** Written beside the old file and renamed over it, so a crash mid-write never leaves half a file; a failed write leaves no temporary file. */
-async function writeHistory(file: string, state: DiskHistoryState): Promise<void> {
+async function writeHistory(file: string, state: DiskHistoryState, signal: AbortSignal): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
   try {
-    await writeFile(temporary, `${JSON.stringify(state)}\n`);
+    await writeFile(temporary, `${JSON.stringify(state)}\n`, { signal });
     await rename(temporary, file);
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => {});
