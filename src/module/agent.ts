@@ -14,6 +14,7 @@ import { type Cycle, CycleRunner } from './cycle-runner.js';
 import { withDeadline } from './deadline.js';
 import type { DesiredProperties } from './desired.js';
 import { BodyProblems } from './guarded-transport.js';
+import { type MetricsEndpoint, startMetricsEndpoint } from './metrics-server.js';
 import { type MethodHandler, badRequest, readMethods } from './methods.js';
 import type { ModuleConfig } from './module-config.js';
 import { pruneMethods } from './prune-methods.js';
@@ -51,6 +52,7 @@ export async function runModule({ settings, logger, stop }: ModuleRun): Promise<
   // A prune sees `stop` too: it finishes the delete in flight, answers, and sends its action event.
   const settleBy = Date.now() + ACTIONS_SETTLE_MS;
   while (running.actions.size > 0 && Date.now() < settleBy) await Promise.race([Promise.allSettled(running.actions), sleep(settleBy - Date.now())]);
+  await Promise.race([running.metrics?.close().catch(() => {}), sleep(CLOSE_DEADLINE_MS)]);
   if (running.client) await Promise.race([running.client.close().catch(() => {}), sleep(CLOSE_DEADLINE_MS)]);
   logger.info('stopped');
 }
@@ -59,6 +61,7 @@ export async function runModule({ settings, logger, stop }: ModuleRun): Promise<
 interface Running {
   client?: ModuleClient;
   schedule?: ScheduledTask;
+  metrics?: MetricsEndpoint;
   /** Direct method calls being answered, and the action events they send. */
   actions: Set<Promise<unknown>>;
 }
@@ -144,6 +147,7 @@ async function start(settings: ModuleConfig, logger: Logger, stop: AbortSignal, 
   });
 
   reporter.report({ config: settings.reported(), agent: agentSection(startedAt) });
+  running.metrics = await startMetricsEndpoint(settings.current, logger, () => runner.last);
   reschedule();
   runCycle();
 }

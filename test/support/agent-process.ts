@@ -1,16 +1,15 @@
 // The agent as IoT Edge runs it: `edge-health run` in its own process, with the env edgeAgent gives.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { type ParsedLogLine, parseLogLines } from './iotedge-log.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 export interface AgentProcess {
-  /** JSON log lines the agent wrote to stderr so far. */
-  logs(): Record<string, unknown>[];
-  /** Everything the agent wrote to stdout so far (its logs go to stderr). */
-  stdout(): string;
-  /** Lines on stderr that are not JSON log lines. */
-  strayLines(): string[];
+  /** The log lines the agent wrote to stderr so far (in its default, IoT Edge format), as edgeAgent reads them. */
+  logs(): ParsedLogLine[];
+  /** What it printed on stdout so far (reports, with run --local), line by line. */
+  stdoutLines(): string[];
   /** SIGTERM, as IoT Edge stops a module; resolves with the exit code and how long it took. */
   stop(): Promise<{ code: number | null; ms: number }>;
   readonly child: ChildProcess;
@@ -29,13 +28,8 @@ export function startAgent(args: string[], env: Record<string, string | undefine
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
-    stdout: () => stdout,
-    strayLines: () => stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('{')),
-    logs: () =>
-      stderr
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    logs: () => parseLogLines(stderr),
+    stdoutLines: () => stdout.split('\n').filter((line) => line !== ''),
     stop: async () => {
       const started = Date.now();
       if (child.exitCode === null) child.kill('SIGTERM');
