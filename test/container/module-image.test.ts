@@ -265,6 +265,7 @@ describeWithEngine('the module images, run as deployment.template.json says', ()
     buildBase = await nodeBase('amd64');
   }, 300_000);
 
+  // On vfs every image is a whole copy of its filesystem: three builds' worth take minutes to delete.
   afterAll(async () => {
     await plant.cleanup();
     rmSync(fixtures, { recursive: true, force: true });
@@ -278,7 +279,7 @@ describeWithEngine('the module images, run as deployment.template.json says', ()
           if (error.statusCode !== 404) throw error;
         });
     }
-  });
+  }, 600_000);
 
   /** Results about what this test planted, the module's own containers and volumes left out. */
   const planted = (report: Report) =>
