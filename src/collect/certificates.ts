@@ -4,7 +4,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CertificateInfo, CertificateRole, CertificateScan, IotEdgeConfig, RenewPolicy } from '../snapshot.js';
-import { globToRegExp } from '../volume-protection.js';
+import { globToRegExp } from '../glob.js';
 import { hostPath } from './host-path.js';
 import { type Note, describeError } from './run-source.js';
 import { fetchTrustBundle } from './workload-trust-bundle.js';
@@ -67,7 +67,8 @@ export async function collectCertificates(sources: CertificateSources): Promise<
     reads.push(await readWorkloadTrustBundle(sources, sources.workloadUri, config));
   }
   for (const pattern of sources.extraPaths) reads.push(...(await readExtraPath(sources, pattern)));
-
+  // Reads cut short by the deadline were not unreadable: give up rather than list them so.
+  sources.signal.throwIfAborted();
   return { iotedgeEvidence: evidence, ...merge(reads) };
 }
 
