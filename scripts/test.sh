@@ -11,7 +11,9 @@ if [ -z "${EDGE_HEALTH_ENGINE_DIR:-}" ]; then
   own_engine_dir=1
 fi
 export EDGE_HEALTH_ENGINE_DIR
+base_jobs=()
 cleanup() {
+  for job in ${base_jobs[@]+"${base_jobs[@]}"}; do kill -- "-$job" 2>/dev/null || true; done
   bash scripts/engine.sh stop
   if [ -n "${own_engine_dir:-}" ]; then rm -rf "$EDGE_HEALTH_ENGINE_DIR"; fi
 }
@@ -22,4 +24,12 @@ export "$(bash scripts/engine.sh env)"
 export EDGE_HEALTH_TEST_ENGINE=1
 
 mkdir -p test-results
+# The whole suite: the ARM Node bases (emulated, minutes) are made in the background while the other
+# files run, and test/container waits for them. Given files, a test that needs one makes it itself.
+if [ $# -eq 0 ]; then
+  for platform in arm32v7 arm64v8; do
+    setsid nice -n 10 bash scripts/node-base-image.sh "$platform" >"test-results/node-base-$platform.log" 2>&1 &
+    base_jobs+=("$!")
+  done
+fi
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@"

@@ -1,9 +1,15 @@
-// The module image end to end on the private engine: built from Dockerfile.amd64 on a Node image
-// made from this machine's Node (no registry here), run with the createOptions of
-// deployment.template.json translated to this machine's paths, it must run unprivileged as a
-// non-root user and find what the host-side CLI finds for the same planted problems. The host-side
-// run uses the app the image holds, copied out of it: the two differ only in how they are packaged,
-// not in code that changed between builds.
+// The module images end to end on the private engine, one per Dockerfile module.json lists: each
+// built on a local Node base image (no registry here; scripts/node-base-image.sh), run with the
+// createOptions of deployment.template.json translated to this machine's paths, must run
+// unprivileged as a non-root user and find what the host-side CLI finds for the same planted
+// problems. The host-side run uses the app the amd64 image holds, copied out of it: the two differ
+// only in how they are packaged, not in code that changed between builds.
+//
+// arm32v7 and arm64v8 run under qemu-user emulation, with the whole scenario: their Node (Debian
+// trixie's 20.19, the oldest supported), the agent's start, every collector through the mounts, as
+// uid 1000 under the module's limits. Their build stage runs on the amd64 base
+// (BUILD_NODE_IMAGE), as the build's output is the same on every platform (test/packaging), so
+// npm ci and tsc are not emulated: what this does not cover is running npm itself on ARM.
 import { execFile, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -11,11 +17,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/checks/types.js';
 import type { Report } from '../../src/report/build.js';
 import { type CreateOptions, createOptionsOf, templateModules } from '../support/deployment-manifest.js';
 import { Plant, describeWithEngine } from '../support/engine.js';
+import { minimumNode } from '../support/node-engines.js';
 
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url);
@@ -24,6 +31,16 @@ const MiB = 1024 ** 2;
 const MAX_ADDED_BYTES = 100 * MiB;
 const CHECK_FLAGS = ['--log-warn-bytes', '2m', '--unused-volumes-warn-bytes', '1m'];
 const DAEMON_JSON = { 'log-driver': 'json-file', 'log-opts': { 'max-size': '10m', 'max-file': '3' } };
+/** Emulated, an ARM base takes minutes to make (or to wait for, when scripts/test.sh started it). */
+const PLATFORM_TIMEOUT_MS = 1_500_000;
+
+/** module.json's platforms, as the engine records them on an image and Node names its CPU. */
+const PLATFORMS = [
+  { name: 'amd64', architecture: 'amd64', variant: undefined, nodeArch: 'x64' },
+  { name: 'arm32v7', architecture: 'arm', variant: 'v7', nodeArch: 'arm' },
+  { name: 'arm64v8', architecture: 'arm64', variant: 'v8', nodeArch: 'arm64' },
+] as const;
+type Platform = (typeof PLATFORMS)[number];
 
 /** Where this machine keeps what a device keeps at the template's host paths. */
 interface HostPaths {
@@ -89,6 +106,8 @@ const attempt = (write) => { try { write(); return 'written'; } catch (error) { 
 const config = fs.readFileSync('/host/etc/aziot/config.toml', 'utf8');
 const certPath = /^cert = "file:\\/\\/(.+)"$/m.exec(config)[1];
 console.log(JSON.stringify({
+  nodeVersion: process.versions.node,
+  arch: process.arch,
   uid: process.getuid(),
   groups: process.getgroups(),
   config,
@@ -103,23 +122,18 @@ const PEAK_RSS = `
 process.on('exit', () => process.stderr.write('peak-rss-kib ' + process.resourceUsage().maxRSS + '\\n'));
 await import('/app/dist/cli/main.js');`;
 
-describeWithEngine('the module image, run as deployment.template.json says', () => {
-  const plant = new Plant();
-  /** Tagged per run: two runs of this file on one engine must not run each other's image. */
-  const image = `edge-health-test/agent:e2e-${plant.prefix.slice(0, -1)}`;
-  const { module } = templateModules();
-  const createOptions = createOptionsOf(module);
-  const moduleEnv = Object.entries(module.env ?? {}).map(([name, { value }]) => `${name}=${value}`);
-  const fixtures = mkdtempSync(path.join(tmpdir(), 'edge-health-image-'));
-  let paths: HostPaths;
-  let hostConfig: Docker.HostConfig;
-  let addedBytes: number;
-  let baseImageId = '';
-  let images: string[] = [];
-  let hostReport: Report;
-  let moduleReport: Report;
-  let moduleInfo: Docker.ContainerInspectInfo;
-  let probe: {
+/** What one platform's image showed: its build, its reports and the probes run in it. */
+interface PlatformRun {
+  image: string;
+  info: Docker.ImageInspectInfo;
+  baseBytes: number;
+  addedBytes: number;
+  moduleReport: Report;
+  moduleCode: number;
+  container: Docker.ContainerInspectInfo;
+  probe: {
+    nodeVersion: string;
+    arch: string;
     uid: number;
     groups: number[];
     config: string;
@@ -128,10 +142,56 @@ describeWithEngine('the module image, run as deployment.template.json says', () 
     writeRootfs: string;
     stateFolder: string[];
   };
-  let peakRssBytes: number;
+  peakRssBytes: number;
+}
+
+describeWithEngine('the module images, run as deployment.template.json says', () => {
+  const plant = new Plant();
+  const { module } = templateModules();
+  const createOptions = createOptionsOf(module);
+  const moduleEnv = Object.entries(module.env ?? {}).map(([name, { value }]) => `${name}=${value}`);
+  const fixtures = mkdtempSync(path.join(tmpdir(), 'edge-health-image-'));
+  let paths: Omit<HostPaths, 'stateVolume'>;
+  let buildBase: string;
+  const baseImageIds = new Set<string>();
+  /** Every image the builds made, in build order, for afterAll to remove. */
+  const images: string[] = [];
+  let hostReport: Report;
+  let hostCode: number;
+  const runs = new Map<Platform['name'], PlatformRun>();
+
+  /** Tagged per run: two runs of this file on one engine must not run each other's image. */
+  const imageTag = (platform: Platform) => `edge-health-test/agent:e2e-${platform.name}-${plant.prefix.slice(0, -1)}`;
+
+  /** The local Node base for a platform, made (or waited for) by scripts/node-base-image.sh. */
+  async function nodeBase(platform: Platform['name']): Promise<string> {
+    const { stdout } = await run('bash', ['scripts/node-base-image.sh', platform], { cwd: ROOT, timeout: PLATFORM_TIMEOUT_MS, maxBuffer: 64 * MiB });
+    const base = stdout.trim();
+    baseImageIds.add((await plant.docker.getImage(base).inspect()).Id);
+    return base;
+  }
+
+  /** Builds a platform's Dockerfile on its base, the build stage on the amd64 one; returns the added layers' bytes. */
+  async function build(platform: Platform, base: string): Promise<number> {
+    // amd64 builds with --no-cache: every image of that build is this run's own, so removing them
+    // afterwards cannot pull a layer from under a build of this file running alongside. The ARM
+    // builds then reuse its build stage from the cache: the same instructions on the same base.
+    const options = platform.name === 'amd64' ? ['--no-cache'] : ['--build-arg', `BUILD_NODE_IMAGE=${buildBase}`];
+    const sizes = await run(
+      'bash',
+      ['scripts/image-size.sh', '--dockerfile', `Dockerfile.${platform.name}`, '--base', base, '--tag', imageTag(platform), '--network', 'host', ...options],
+      { cwd: ROOT, maxBuffer: 64 * MiB },
+    ).catch((error: { stderr?: string }) => {
+      images.push(...builtImages(error.stderr ?? ''));
+      throw error;
+    });
+    images.push(...builtImages(sizes.stderr));
+    console.log(`${platform.name}: image layers added to ${base} (bytes):\n${sizes.stdout}`);
+    return Number(/^added (\d+)$/m.exec(sizes.stdout)?.[1]);
+  }
 
   /** Creates, runs to the end and inspects a container of the image with the module's settings. */
-  async function runModule(name: string, overrides: { Cmd: string[]; Entrypoint?: string[] }) {
+  async function runModule(image: string, hostConfig: Docker.HostConfig, name: string, overrides: { Cmd: string[]; Entrypoint?: string[] }) {
     const container = await plant.docker.createContainer({ name: plant.name(name), Image: image, Env: moduleEnv, HostConfig: hostConfig, ...overrides });
     await container.start();
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
@@ -140,7 +200,7 @@ describeWithEngine('the module image, run as deployment.template.json says', () 
   }
 
   /** The image's /app copied into a folder here: the agent exactly as the image holds it. */
-  async function copyAppOut(into: string): Promise<string> {
+  async function copyAppOut(image: string, into: string): Promise<string> {
     const container = await plant.docker.createContainer({ name: plant.name('module-files'), Image: image });
     const archive = await container.getArchive({ path: '/app' });
     await new Promise<void>((resolve, reject) => {
@@ -174,21 +234,6 @@ describeWithEngine('the module image, run as deployment.template.json says', () 
 
   beforeAll(async () => {
     chmodSync(fixtures, 0o755);
-    const { stdout: base } = await run('bash', ['scripts/node-base-image.sh'], { cwd: ROOT });
-    baseImageId = (await plant.docker.getImage(base.trim()).inspect()).Id;
-    // --no-cache: every image of this build is its own, so removing them afterwards cannot pull a
-    // layer from under a build of this file running alongside.
-    const sizes = await run('bash', ['scripts/image-size.sh', '--base', base.trim(), '--tag', image, '--network', 'host', '--no-cache'], {
-      cwd: ROOT,
-      maxBuffer: 64 * MiB,
-    }).catch((error: { stderr?: string }) => {
-      images = builtImages(error.stderr ?? '');
-      throw error;
-    });
-    images = builtImages(sizes.stderr);
-    console.log(`image layers added to ${base.trim()} (bytes):\n${sizes.stdout}`);
-    addedBytes = Number(/^added (\d+)$/m.exec(sizes.stdout)?.[1]);
-
     const etcDocker = readableDir('etc', 'docker');
     writeFileSync(path.join(etcDocker, 'daemon.json'), JSON.stringify(DAEMON_JSON));
     const aziotCerts = readableDir('var', 'aziot', 'certs');
@@ -203,15 +248,7 @@ describeWithEngine('the module image, run as deployment.template.json says', () 
     writeFileSync(aziotConfig, 'hostname = "edge-health-e2e"\n\n[edge_ca]\ncert = "file:///var/aziot/certs/edge-ca.pem"\npk = "file:///var/aziot/secrets/edge-ca.key.pem"\n');
     chmodSync(aziotConfig, 0o644);
     const dockerHost = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
-    paths = {
-      socket: dockerHost.replace(/^unix:\/\//, ''),
-      dataRoot: (await plant.docker.info()).DockerRootDir,
-      etcDocker,
-      aziotConfig,
-      aziotCerts,
-      stateVolume: plant.name('module-state'),
-    };
-    hostConfig = engineHostConfig(createOptions.HostConfig, paths);
+    paths = { socket: dockerHost.replace(/^unix:\/\//, ''), dataRoot: (await plant.docker.info()).DockerRootDir, etcDocker, aziotConfig, aziotCerts };
 
     await plant.volume('leftover', { bytes: 2 * MiB });
     await plant.volume('labelled', { bytes: MiB, labels: { 'edge-health.protect': 'yes' } });
@@ -225,30 +262,16 @@ describeWithEngine('the module image, run as deployment.template.json says', () 
     const oom = await plant.container({ name: 'oom', memoryBytes: 8 * MiB, nanoCpus: 5e8, cmd: ['sh', '-c', 'x=$(head -c 60000000 /dev/zero | tr "\\0" a)'] });
     await oom.wait();
     await new Promise((resolve) => setTimeout(resolve, 500));
+    buildBase = await nodeBase('amd64');
+  }, 300_000);
 
-    const app = await copyAppOut(fixtures);
-    const host = await runHostSide(app, ['check', '--json', ...CHECK_FLAGS, '--daemon-config-path', path.join(etcDocker, 'daemon.json')]);
-    hostReport = JSON.parse(host.stdout) as Report;
-    const inModule = await runModule('module-check', { Cmd: ['check', '--json', ...CHECK_FLAGS] });
-    expect(inModule.stdout, inModule.stderr).toMatch(/^\{/);
-    moduleReport = JSON.parse(inModule.stdout) as Report;
-    moduleInfo = inModule.info;
-    expect(inModule.code).toBe(host.code);
-
-    const probed = await runModule('module-probe', { Entrypoint: ['node', '-e', PROBE], Cmd: [] });
-    expect(probed.code, probed.stderr).toBe(0);
-    probe = JSON.parse(probed.stdout);
-    const measured = await runModule('module-rss', { Entrypoint: ['node', '--input-type=module', '-e', PEAK_RSS], Cmd: ['check', '--json', ...CHECK_FLAGS] });
-    peakRssBytes = Number(/^peak-rss-kib (\d+)$/m.exec(measured.stderr)?.[1]) * 1024;
-    console.log(`peak RSS of \`check\` in the module container: ${peakRssBytes} bytes (${(peakRssBytes / MiB).toFixed(1)} MiB)`);
-  }, 900_000);
-
+  // On vfs every image is a whole copy of its filesystem: three builds' worth take minutes to delete.
   afterAll(async () => {
     await plant.cleanup();
     rmSync(fixtures, { recursive: true, force: true });
     // Newest first, so no image still has a child; removing one also removes its untagged parents
-    // (404 then). The imported base stays for the next run.
-    for (const id of images.filter((id) => !baseImageId.startsWith(`sha256:${id}`)).reverse()) {
+    // (404 then). The imported bases stay for the next run.
+    for (const id of [...new Set(images)].reverse().filter((id) => ![...baseImageIds].some((base) => base.startsWith(`sha256:${id}`)))) {
       await plant.docker
         .getImage(id)
         .remove()
@@ -256,9 +279,9 @@ describeWithEngine('the module image, run as deployment.template.json says', () 
           if (error.statusCode !== 404) throw error;
         });
     }
-  });
+  }, 600_000);
 
-  /** Results about what this test planted, the module's own containers left out. */
+  /** Results about what this test planted, the module's own containers and volumes left out. */
   const planted = (report: Report) =>
     report.results.filter((r) => r.subject.startsWith(plant.prefix) && !r.subject.startsWith(plant.name('module-')));
   const result = (report: Report, id: string, base: string): CheckResult => {
@@ -267,76 +290,138 @@ describeWithEngine('the module image, run as deployment.template.json says', () 
     return found;
   };
 
-  it('runs as a non-root user that reaches the Docker socket through its group, unprivileged and read-only', () => {
-    expect(probe.uid).not.toBe(0);
-    expect(probe.groups).toContain(statSync(paths.socket).gid);
-    expect(moduleInfo.Config.User).toBe('1000:1000');
-    expect(moduleInfo.HostConfig.Privileged).toBe(false);
-    expect(moduleInfo.HostConfig.ReadonlyRootfs).toBe(true);
-    expect(moduleInfo.HostConfig.CapDrop).toEqual(['ALL']);
-    const writable = moduleInfo.Mounts.filter((mount) => mount.RW).map((mount) => mount.Destination);
-    expect(writable.sort()).toEqual(['/var/lib/edge-health', '/var/run/docker.sock']);
-    expect(probe.writeHostMount).toBe('EROFS');
-    expect(probe.writeRootfs).toBe('EROFS');
-  });
+  for (const platform of PLATFORMS) describe(platform.name, () => {
+    let shown: PlatformRun;
 
-  it('keeps its state, the disk history, on its own volume despite the read-only root filesystem', () => {
-    expect(probe.stateFolder).toContain('disk-history.json');
-  });
+    beforeAll(async () => {
+      const image = imageTag(platform);
+      const base = platform.name === 'amd64' ? buildBase : await nodeBase(platform.name);
+      const addedBytes = await build(platform, base);
+      const hostPaths: HostPaths = { ...paths, stateVolume: plant.name(`module-state-${platform.name}`) };
+      const hostConfig = engineHostConfig(createOptions.HostConfig, hostPaths);
 
-  it('finds what the host-side CLI finds for the planted volumes and containers, log sizes aside', () => {
-    const comparable = (report: Report) =>
-      planted(report)
-        .filter((r) => r.id !== 'logs.size')
-        .map(({ id, subject, status, message }) => ({ id, subject, status, message }))
-        .sort((a, b) => `${a.id} ${a.subject}`.localeCompare(`${b.id} ${b.subject}`));
-    expect(comparable(moduleReport)).toEqual(comparable(hostReport));
-    // Not vacuous: the planted problems are among them, and the daemon.json read through the
-    // mount gives the unrotated json-file log the max-size it lacks in its own LogConfig.
-    expect(result(moduleReport, 'volumes.unused', 'leftover').status).toBe('warning');
-    expect(result(moduleReport, 'containers.limits', 'no-limits').status).toBe('warning');
-    expect(result(moduleReport, 'containers.limits', 'privileged').message).toBe('runs privileged');
-    expect(result(moduleReport, 'containers.limits', 'oom').status).toBe('error');
-    expect(result(moduleReport, 'logs.policy', 'big-log')).toMatchObject({ status: 'ok', details: { maxSize: '10m', optionsFrom: 'daemon.json' } });
-    for (const source of ['docker', 'containers', 'volumes', 'volumeSizes', 'daemonConfig', 'filesystems'] as const) {
-      expect(moduleReport.sources[source], source).toMatchObject({ ok: true });
-    }
-  });
+      if (platform.name === 'amd64') {
+        const app = await copyAppOut(image, fixtures);
+        const host = await runHostSide(app, ['check', '--json', ...CHECK_FLAGS, '--daemon-config-path', path.join(paths.etcDocker, 'daemon.json')]);
+        hostReport = JSON.parse(host.stdout) as Report;
+        hostCode = host.code;
+      }
+      const inModule = await runModule(image, hostConfig, `module-${platform.name}-check`, { Cmd: ['check', '--json', ...CHECK_FLAGS] });
+      expect(inModule.stdout, inModule.stderr).toMatch(/^\{/);
+      const probed = await runModule(image, hostConfig, `module-${platform.name}-probe`, { Entrypoint: ['node', '-e', PROBE], Cmd: [] });
+      expect(probed.code, probed.stderr).toBe(0);
+      const measured = await runModule(image, hostConfig, `module-${platform.name}-rss`, {
+        Entrypoint: ['node', '--input-type=module', '-e', PEAK_RSS],
+        Cmd: ['check', '--json', ...CHECK_FLAGS],
+      });
+      const peakRssBytes = Number(/^peak-rss-kib (\d+)$/m.exec(measured.stderr)?.[1]) * 1024;
+      const info = await plant.docker.getImage(image).inspect();
+      const baseBytes = (await plant.docker.getImage(base).inspect()).Size;
+      shown = {
+        image, info, baseBytes, addedBytes, peakRssBytes,
+        moduleReport: JSON.parse(inModule.stdout) as Report,
+        moduleCode: inModule.code,
+        container: inModule.info,
+        probe: JSON.parse(probed.stdout) as PlatformRun['probe'],
+      };
+      runs.set(platform.name, shown);
+      console.log(
+        `${platform.name}: image ${info.Size} bytes (${(info.Size / 1e6).toFixed(1)} MB), base ${baseBytes} bytes, app adds ${addedBytes} bytes (${(addedBytes / 1e6).toFixed(1)} MB); ` +
+          `Node ${shown.probe.nodeVersion} ${shown.probe.arch}; peak RSS of \`check\` ${peakRssBytes} bytes (${(peakRssBytes / MiB).toFixed(1)} MiB)`,
+      );
+    }, PLATFORM_TIMEOUT_MS);
 
-  it('measures the filesystem of the Docker data root as the host does', () => {
-    const dataRootFs = (report: Report) =>
-      report.results.find((r) => r.id === 'disk.space' && (r.details.paths as { role: string }[]).some((p) => p.role === 'dockerDataRoot'));
-    const inModule = dataRootFs(moduleReport);
-    const onHost = dataRootFs(hostReport);
-    expect(inModule?.status).toBe(onHost?.status);
-    expect(inModule?.details.sizeBytes).toBe(onHost?.details.sizeBytes);
-    // The host's / is not mounted by the template: the module says so instead of measuring its own image.
-    expect(moduleReport.results.find((r) => r.id === 'disk.space' && r.subject === '/')).toMatchObject({
-      status: 'skipped',
-      message: expect.stringContaining('is not mounted into the agent'),
+    it('is an image for its platform, whose Node runs on that CPU', () => {
+      expect(shown.info).toMatchObject({ Os: 'linux', Architecture: platform.architecture });
+      expect((shown.info as { Variant?: string }).Variant).toBe(platform.variant);
+      expect(shown.probe.arch).toBe(platform.nodeArch);
+    });
+
+    it('runs as a non-root user that reaches the Docker socket through its group, unprivileged and read-only', () => {
+      const { probe, container } = shown;
+      expect(probe.uid).not.toBe(0);
+      expect(probe.groups).toContain(statSync(paths.socket).gid);
+      expect(container.Config.User).toBe('1000:1000');
+      expect(container.HostConfig.Privileged).toBe(false);
+      expect(container.HostConfig.ReadonlyRootfs).toBe(true);
+      expect(container.HostConfig.CapDrop).toEqual(['ALL']);
+      const writable = container.Mounts.filter((mount) => mount.RW).map((mount) => mount.Destination);
+      expect(writable.sort()).toEqual(['/var/lib/edge-health', '/var/run/docker.sock']);
+      expect(probe.writeHostMount).toBe('EROFS');
+      expect(probe.writeRootfs).toBe('EROFS');
+    });
+
+    it('keeps its state, the disk history, on its own volume despite the read-only root filesystem', () => {
+      expect(shown.probe.stateFolder).toContain('disk-history.json');
+    });
+
+    it('finds what the host-side CLI finds for the planted volumes and containers, log sizes aside', () => {
+      const { moduleReport } = shown;
+      const comparable = (report: Report) =>
+        planted(report)
+          .filter((r) => r.id !== 'logs.size')
+          .map(({ id, subject, status, message }) => ({ id, subject, status, message }))
+          .sort((a, b) => `${a.id} ${a.subject}`.localeCompare(`${b.id} ${b.subject}`));
+      expect(shown.moduleCode).toBe(hostCode);
+      expect(comparable(moduleReport)).toEqual(comparable(hostReport));
+      // Not vacuous: the planted problems are among them, and the daemon.json read through the
+      // mount gives the unrotated json-file log the max-size it lacks in its own LogConfig.
+      expect(result(moduleReport, 'volumes.unused', 'leftover').status).toBe('warning');
+      expect(result(moduleReport, 'containers.limits', 'no-limits').status).toBe('warning');
+      expect(result(moduleReport, 'containers.limits', 'privileged').message).toBe('runs privileged');
+      expect(result(moduleReport, 'containers.limits', 'oom').status).toBe('error');
+      expect(result(moduleReport, 'logs.policy', 'big-log')).toMatchObject({ status: 'ok', details: { maxSize: '10m', optionsFrom: 'daemon.json' } });
+      for (const source of ['docker', 'containers', 'volumes', 'volumeSizes', 'daemonConfig', 'filesystems'] as const) {
+        expect(moduleReport.sources[source], source).toMatchObject({ ok: true });
+      }
+    });
+
+    it('measures the filesystem of the Docker data root as the host does', () => {
+      const dataRootFs = (report: Report) =>
+        report.results.find((r) => r.id === 'disk.space' && (r.details.paths as { role: string }[]).some((p) => p.role === 'dockerDataRoot'));
+      const inModule = dataRootFs(shown.moduleReport);
+      const onHost = dataRootFs(hostReport);
+      expect(inModule?.status).toBe(onHost?.status);
+      expect(inModule?.details.sizeBytes).toBe(onHost?.details.sizeBytes);
+      // The host's / is not mounted by the template: the module says so instead of measuring its own image.
+      expect(shown.moduleReport.results.find((r) => r.id === 'disk.space' && r.subject === '/')).toMatchObject({
+        status: 'skipped',
+        message: expect.stringContaining('is not mounted into the agent'),
+      });
+    });
+
+    it('cannot size container logs as non-root: the engine keeps them in root-only folders, and logs.size says so', () => {
+      for (const base of ['big-log', 'healthy-local']) {
+        expect(result(hostReport, 'logs.size', base).details.sizeBytes).toBeGreaterThan(0);
+        expect(result(shown.moduleReport, 'logs.size', base)).toMatchObject({ status: 'skipped', message: expect.stringMatching(/EACCES|permission denied/i) });
+      }
+      expect(result(hostReport, 'logs.size', 'big-log').status).toBe('warning');
+    });
+
+    it('reads the IoT Edge config and the edge CA certificate it names through read-only mounts', () => {
+      const edgeCa = new X509Certificate(readFileSync(path.join(paths.aziotCerts, 'edge-ca.pem')));
+      expect(shown.probe.config).toBe(readFileSync(paths.aziotConfig, 'utf8'));
+      expect(shown.probe.certFingerprint).toBe(edgeCa.fingerprint256);
+      const found = shown.moduleReport.results.find((r) => r.id === 'certs.expiry' && r.subject === '/var/aziot/certs/edge-ca.pem');
+      expect(found).toMatchObject({ status: 'ok', details: { role: 'edge-ca', serial: edgeCa.serialNumber } });
+    });
+
+    it('adds less than 100 MiB to the Node base image, and `check` fits in the memory limit', () => {
+      expect(shown.addedBytes).toBeGreaterThan(0);
+      expect(shown.addedBytes).toBeLessThan(MAX_ADDED_BYTES);
+      expect(shown.info.Size).toBe(shown.baseBytes + shown.addedBytes);
+      expect(shown.peakRssBytes).toBeGreaterThan(0);
+      expect(shown.peakRssBytes).toBeLessThan(createOptions.HostConfig.Memory);
     });
   });
 
-  it('cannot size container logs as non-root: the engine keeps them in root-only folders, and logs.size says so', () => {
-    for (const base of ['big-log', 'healthy-local']) {
-      expect(result(hostReport, 'logs.size', base).details.sizeBytes).toBeGreaterThan(0);
-      expect(result(moduleReport, 'logs.size', base)).toMatchObject({ status: 'skipped', message: expect.stringMatching(/EACCES|permission denied/i) });
-    }
-    expect(result(hostReport, 'logs.size', 'big-log').status).toBe('warning');
-  });
-
-  it('reads the IoT Edge config and the edge CA certificate it names through read-only mounts', () => {
-    const edgeCa = new X509Certificate(readFileSync(path.join(paths.aziotCerts, 'edge-ca.pem')));
-    expect(probe.config).toBe(readFileSync(paths.aziotConfig, 'utf8'));
-    expect(probe.certFingerprint).toBe(edgeCa.fingerprint256);
-    const found = moduleReport.results.find((r) => r.id === 'certs.expiry' && r.subject === '/var/aziot/certs/edge-ca.pem');
-    expect(found).toMatchObject({ status: 'ok', details: { role: 'edge-ca', serial: edgeCa.serialNumber } });
-  });
-
-  it('adds less than 100 MiB to the Node base image, and `check` fits in the memory limit', () => {
-    expect(addedBytes).toBeGreaterThan(0);
-    expect(addedBytes).toBeLessThan(MAX_ADDED_BYTES);
-    expect(peakRssBytes).toBeGreaterThan(0);
-    expect(peakRssBytes).toBeLessThan(createOptions.HostConfig.Memory);
+  it('runs the agent on the oldest Node package.json supports', () => {
+    const minimum = minimumNode();
+    const versions = [...runs.values()].map((r) => r.probe.nodeVersion.split('.').map(Number));
+    expect(versions).toHaveLength(PLATFORMS.length);
+    const [major, minor, patch] = versions.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2])[0];
+    // At or above the minimum, in its minor: a newer Node in every base would leave the minimum untested.
+    expect({ major, minor }).toEqual({ major: minimum.major, minor: minimum.minor });
+    expect(patch).toBeGreaterThanOrEqual(minimum.patch);
   });
 });

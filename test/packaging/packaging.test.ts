@@ -20,6 +20,7 @@ import {
   splitCreateOptions,
   templateModules,
 } from '../support/deployment-manifest.js';
+import { minimumNode } from '../support/node-engines.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PLATFORMS = ['amd64', 'arm32v7', 'arm64v8'] as const;
@@ -59,7 +60,8 @@ describe('the Dockerfiles', () => {
   it('build in one stage and run, as a numeric non-root user, only what the build produced for production', () => {
     const [build, run, ...more] = stages('Dockerfile.amd64');
     expect(more).toEqual([]);
-    expect(build[0]).toBe('FROM ${NODE_IMAGE} AS build');
+    expect(instructions('Dockerfile.amd64')).toContain('ARG BUILD_NODE_IMAGE=${NODE_IMAGE}');
+    expect(build[0]).toBe('FROM ${BUILD_NODE_IMAGE} AS build');
     expect(build.join('\n')).toMatch(/^RUN npm ci .*--ignore-scripts/m);
     expect(build.join('\n')).toMatch(/npm prune --omit=dev/);
     expect(run[0]).toBe('FROM ${NODE_IMAGE}');
@@ -76,6 +78,17 @@ describe('the Dockerfiles', () => {
     expect(run).toContain('CMD ["run"]');
   });
 
+  it('build the same production files on every platform, so the build stage may run on the build machine\'s', () => {
+    // npm installs an optional package only where its os and cpu fields allow: a production
+    // package tied to a CPU would make the ARM images' node_modules differ from the build machine's.
+    const lock = readJson('package-lock.json') as { packages: Record<string, { dev?: boolean; os?: string[]; cpu?: string[] }> };
+    const production = Object.entries(lock.packages).filter(([name, entry]) => name !== '' && !entry.dev);
+    expect(production.length).toBeGreaterThan(10);
+    const tied = production.filter(([, entry]) => entry.cpu !== undefined || (entry.os !== undefined && !entry.os.includes('linux')));
+    expect(tied.map(([name]) => name)).toEqual([]);
+    expect(instructions('Dockerfile.amd64').filter((line) => /^RUN .*npm (ci|install|prune)/.test(line)).every((line) => line.includes('--ignore-scripts'))).toBe(true);
+  });
+
   it('take from the build context exactly what .dockerignore lets in', () => {
     const copied = instructions('Dockerfile.amd64')
       .filter((line) => line.startsWith('COPY ') && !line.includes('--from='))
@@ -84,6 +97,17 @@ describe('the Dockerfiles', () => {
     const patterns = read('.dockerignore').split('\n').filter((line) => line.trim() && !line.startsWith('#'));
     expect(patterns[0]).toBe('*');
     expect(patterns.slice(1).map((p) => p.replace(/^!/, '')).sort()).toEqual([...copied].sort());
+  });
+});
+
+describe('package.json engines', () => {
+  it('names the oldest supported Node, and tsc type-checks against that Node minor\'s API', () => {
+    // test/container runs the agent on that Node; @types/node of the same minor, kept there by ~,
+    // makes tsc refuse an API the oldest Node lacks (util.styleText came in 20.12).
+    const { major, minor } = minimumNode();
+    const lock = readJson('package-lock.json') as { packages: Record<string, { version: string }> };
+    expect(lock.packages['node_modules/@types/node'].version).toMatch(new RegExp(`^${major}\\.${minor}\\.`));
+    expect((readJson('package.json') as { devDependencies: Record<string, string> }).devDependencies['@types/node']).toMatch(new RegExp(`^~${major}\\.${minor}\\.`));
   });
 });
 
