@@ -4,7 +4,7 @@ import device, { type ModuleClient } from 'azure-iot-device';
 import type { ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { readMountTable } from '../collect/mount-table.js';
-import { twinHealth } from '../report/twin.js';
+import { type TwinHealth, twinHealth } from '../report/twin.js';
 import { AGENT_NAME, AGENT_VERSION } from '../version.js';
 import { createModuleClient } from './client.js';
 import { type Cycle, CycleRunner } from './cycle-runner.js';
@@ -42,14 +42,13 @@ export async function runModule({ settings, logger, stop }: ModuleRun): Promise<
   const reporter = new TwinReporter(twin, logger);
   const send = sendWith(client);
   const telemetry = new TelemetrySink(send);
+  let health: TwinHealth | undefined;
   const runner = new CycleRunner(
     () => settings.current,
     async (cycle) => {
       logger.info({ status: cycle.report.status, counts: cycle.report.counts, durationMs: cycle.durationMs }, 'cycle finished');
-      await reporter.report({
-        health: twinHealth(cycle.report, cycle.durationMs, settings.current.reportedSubjectsPerCheck),
-        agent: agentSection(startedAt, cycle),
-      });
+      health = twinHealth(cycle.report, settings.current.reportedSubjectsPerCheck, health);
+      await reporter.report({ health, agent: agentSection(startedAt, cycle) });
       await telemetry.afterCycle(cycle.report, settings.current).catch((error: Error) => logger.warn({ error: error.message }, 'telemetry not sent'));
     },
   );
