@@ -74,7 +74,8 @@ function fit(report: Report, subjectsPerCheck: number, maxBytes: number): Findin
 function build(report: Report, keep: number): Findings {
   const checks: Record<string, TwinCheck> = {};
   for (const check of report.checks) {
-    const results = byWorstFirst(report.results.filter((r) => r.id === check.id));
+    // By subject within a status: the engine lists volumes in no fixed order, and a reordering is no change.
+    const results = byWorstFirst(report.results.filter((r) => r.id === check.id).sort((a, b) => a.subject.localeCompare(b.subject)));
     checks[twinKey(check.id)] = {
       id: check.id,
       status: check.status,

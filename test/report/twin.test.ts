@@ -99,6 +99,12 @@ describe('twin health over cycles', () => {
     expect(renamed.since).toBe(at(10));
   });
 
+  it('lists subjects of one status by name, so the engine listing them in another order is no change', () => {
+    const first = twinHealth(hostReport(50 * GiB, at(0), { containers: [container({ name: 'b' }), container({ name: 'a' })] }), 3);
+    expect(Object.values(first.checks.containers_limits.worst).map((s) => s.subject)).toEqual(['a', 'b']);
+    expect(twinHealth(hostReport(50 * GiB, at(5), { containers: [container({ name: 'a' }), container({ name: 'b' })] }), 3, first)).toBe(first);
+  });
+
   it('refreshes when the clock went backwards instead of holding the old state until it catches up', () => {
     const first = twinHealth(hostReport(50 * GiB, at(60)), 3);
     expect(twinHealth(hostReport(49 * GiB, at(0)), 3, first)).toMatchObject({ since: at(60), asOf: at(0) });
