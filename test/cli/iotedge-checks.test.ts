@@ -315,7 +315,7 @@ describeWithEngine('edge-health check on an IoT Edge device', () => {
       // As on a real device: config.toml for root only, the certd store for its own user only.
       chmodSync(path.join(troubledRoot, 'etc/aziot/config.toml'), 0o600);
       chmodSync(path.join(troubledRoot, CERTD_CERTS_DIR), 0o700);
-      const main = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+      const main = fileURLToPath(new URL('../../dist/edge-health.js', import.meta.url));
       const stdout = await new Promise<string>((resolve) => {
         execFile(
           process.execPath,

@@ -1,0 +1,74 @@
+// The bundle as it ships: one file and package.json, no node_modules beside it, reaching the real
+// engine over its unix socket and over TCP through dockerode, with the transports it left out
+// (ssh, gRPC sessions) failing as data that names them.
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, type Server, connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Report } from '../../src/report/build.js';
+import { Plant, describeWithEngine } from '../support/engine.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+describeWithEngine('the bundle', () => {
+  const plant = new Plant();
+  const app = mkdtempSync(path.join(tmpdir(), 'edge-health-bundle-'));
+  let proxy: Server;
+  let proxied = 0;
+
+  /** `check --json` of the copied bundle with this DOCKER_HOST, only PATH besides. */
+  const check = (dockerHost: string) =>
+    new Promise<Report>((resolve, reject) => {
+      execFile(process.execPath, [path.join(app, 'dist', 'edge-health.js'), 'check', '--json', '--no-volume-sizes'], { env: { PATH: process.env.PATH, DOCKER_HOST: dockerHost }, maxBuffer: 64 * 1024 ** 2 }, (error, stdout, stderr) => {
+        if (!stdout.startsWith('{')) reject(error ?? new Error(stderr));
+        else resolve(JSON.parse(stdout) as Report);
+      });
+    });
+  const plantedContainers = (report: Report) => report.results.filter((r) => r.id === 'containers.limits' && r.subject.startsWith(plant.prefix)).map((r) => r.subject);
+
+  beforeAll(async () => {
+    // Out of the project: Node can only resolve what the bundle holds.
+    copyFileSync(path.join(ROOT, 'package.json'), path.join(app, 'package.json'));
+    mkdirSync(path.join(app, 'dist'));
+    copyFileSync(path.join(ROOT, 'dist', 'edge-health.js'), path.join(app, 'dist', 'edge-health.js'));
+    await plant.container({ name: 'no-limits' });
+    const socket = (process.env.DOCKER_HOST ?? '').replace(/^unix:\/\//, '');
+    proxy = createServer((client) => {
+      proxied++;
+      const engine = connect(socket);
+      client.pipe(engine).pipe(client);
+      const close = () => (client.destroy(), engine.destroy());
+      client.on('error', close);
+      engine.on('error', close);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => proxy.close(resolve));
+    await plant.cleanup();
+    rmSync(app, { recursive: true, force: true });
+  });
+
+  it('reaches the engine over its unix socket', async () => {
+    const report = await check(process.env.DOCKER_HOST ?? '');
+    expect(report.sources.docker).toMatchObject({ ok: true });
+    expect(plantedContainers(report)).toEqual([plant.name('no-limits')]);
+  });
+
+  it('reaches the same engine over TCP', async () => {
+    const report = await check(`tcp://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
+    expect(report.sources.docker).toMatchObject({ ok: true });
+    expect(plantedContainers(report)).toEqual([plant.name('no-limits')]);
+    expect(proxied).toBeGreaterThan(0);
+  });
+
+  it('names the left-out ssh transport when asked for an ssh:// engine, and still runs the other checks', async () => {
+    const report = await check('ssh://agent@127.0.0.1');
+    expect(report.sources.docker).toMatchObject({ ok: false, error: expect.stringContaining('ssh2 is left out of edge-health-agent') });
+    expect(report.results.find((r) => r.id === 'disk.space')?.status).not.toBe('skipped');
+  });
+});
