@@ -23,8 +23,8 @@ import { type MeteredDay, meteredDay } from './metered-units.js';
 const { values: options } = parseArgs({
   options: {
     sizes: { type: 'string', default: '50,200,500' },
-    rounds: { type: 'string', default: '7' },
-    'memory-seconds': { type: 'string', default: '420' },
+    rounds: { type: 'string', default: '5' },
+    'memory-seconds': { type: 'string', default: '300' },
     'extra-volumes': { type: 'string', default: '5000' },
     'skip-image': { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench/results' },

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# npm run bench [-- --sizes 50,200,500 --rounds 7 --memory-seconds 420 --extra-volumes 5000 --skip-image]
+# npm run bench [-- --sizes 50,200,500 --rounds 5 --memory-seconds 300 --extra-volumes 5000 --skip-image]
 #
 # The footprint benchmark (bench/footprint.ts), from a fresh clone: installs what it needs when
 # missing (the private engine's docker.io and busybox-static via scripts/engine.sh, Debian's
 # prometheus-node-exporter as the reference peer; root for both), starts a private engine in a
 # new /tmp folder, builds the agent's bundle and the bench's, runs it and stops the engine.
 # Prints a markdown table; writes it and the JSON to bench/results/. Not a test: nothing here
-# passes or fails on a number. About 15 minutes with the defaults; --sizes 50 --memory-seconds 60
+# passes or fails on a number. 15 to 30 minutes with the defaults; --sizes 50 --memory-seconds 60
 # --skip-image for a quick look.
 set -euo pipefail
 cd "$(dirname "$0")/.."
