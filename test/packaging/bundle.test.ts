@@ -2,27 +2,22 @@
 // engine over its unix socket and over TCP through dockerode, with the transports it left out
 // (ssh, gRPC sessions) failing as data that names them.
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { type AddressInfo, type Server, connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Report } from '../../src/report/build.js';
 import { Plant, describeWithEngine } from '../support/engine.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { type ProgramCopy, copyProgramForOtherUsers } from '../support/program-copy.js';
 
 describeWithEngine('the bundle', () => {
   const plant = new Plant();
-  const app = mkdtempSync(path.join(tmpdir(), 'edge-health-bundle-'));
+  let program: ProgramCopy;
   let proxy: Server;
   let proxied = 0;
 
   /** `check --json` of the copied bundle with this DOCKER_HOST, only PATH besides. */
   const check = (dockerHost: string) =>
     new Promise<Report>((resolve, reject) => {
-      execFile(process.execPath, [path.join(app, 'dist', 'edge-health.js'), 'check', '--json', '--no-volume-sizes'], { env: { PATH: process.env.PATH, DOCKER_HOST: dockerHost }, maxBuffer: 64 * 1024 ** 2 }, (error, stdout, stderr) => {
+      execFile(process.execPath, [program.main, 'check', '--json', '--no-volume-sizes'], { env: { PATH: process.env.PATH, DOCKER_HOST: dockerHost }, maxBuffer: 64 * 1024 ** 2 }, (error, stdout, stderr) => {
         if (!stdout.startsWith('{')) reject(error ?? new Error(stderr));
         else resolve(JSON.parse(stdout) as Report);
       });
@@ -31,9 +26,7 @@ describeWithEngine('the bundle', () => {
 
   beforeAll(async () => {
     // Out of the project: Node can only resolve what the bundle holds.
-    copyFileSync(path.join(ROOT, 'package.json'), path.join(app, 'package.json'));
-    mkdirSync(path.join(app, 'dist'));
-    copyFileSync(path.join(ROOT, 'dist', 'edge-health.js'), path.join(app, 'dist', 'edge-health.js'));
+    program = copyProgramForOtherUsers();
     await plant.container({ name: 'no-limits' });
     const socket = (process.env.DOCKER_HOST ?? '').replace(/^unix:\/\//, '');
     proxy = createServer((client) => {
@@ -50,7 +43,7 @@ describeWithEngine('the bundle', () => {
   afterAll(async () => {
     await new Promise((resolve) => proxy.close(resolve));
     await plant.cleanup();
-    rmSync(app, { recursive: true, force: true });
+    program.remove();
   });
 
   it('reaches the engine over its unix socket', async () => {
