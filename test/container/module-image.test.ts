@@ -256,7 +256,8 @@ describeWithEngine('the module image, run as deployment.template.json says', () 
           if (error.statusCode !== 404) throw error;
         });
     }
-  });
+    // vfs deletes every layer file by file: on a busy machine that outlasts the default hook timeout.
+  }, 600_000);
 
   /** Results about what this test planted, the module's own containers left out. */
   const planted = (report: Report) =>
