@@ -13,8 +13,8 @@ import {
   type SourceName,
   type SourceStatus,
   type VolumeInfo,
-  SOURCE_NAMES,
 } from '../../src/snapshot.js';
+import { SOURCE_NAMES } from '../../src/collect/sources.js';
 
 export const KiB = 1024;
 export const MiB = 1024 ** 2;
@@ -41,6 +41,7 @@ export function snapshot(overrides: SnapshotOverrides = {}): Snapshot {
     containerStats: [],
     containerLogs: [],
     volumes: [],
+    volumeSizes: {},
     // The checklist's advice, so the default log driver is nothing to flag.
     daemonConfig: { path: '/etc/docker/daemon.json', found: true, logDriver: 'local' },
     filesystems: { filesystems: [], unreadable: [], notMounted: [] },
