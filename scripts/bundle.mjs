@@ -8,10 +8,13 @@
 //
 //   node scripts/bundle.mjs [--entry src/cli/main.ts] [--outfile dist/edge-health.js] [--analyze]
 import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
+/** Optional dependencies stay out of the bundle and load from node_modules where installed (azure-iothub, for `edge-health fleet` on an operator's machine). */
+const OPTIONAL = Object.keys(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).optionalDependencies ?? {});
 /** Packages the bundle replaces by a stub, and why the agent never needs them. */
 const LEFT_OUT = {
   '@grpc/grpc-js': 'it opens no BuildKit sessions',
@@ -62,6 +65,7 @@ const result = await build({
   // names in a stack trace stay readable.
   minifyWhitespace: true,
   minifySyntax: true,
+  external: OPTIONAL,
   plugins: [leaveOut],
   legalComments: 'linked',
   metafile: true,
