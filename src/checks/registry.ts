@@ -6,6 +6,7 @@ import { containersLimits } from './containers-limits.js';
 import { diskForecast } from './disk-forecast.js';
 import { diskInodes } from './disk-inodes.js';
 import { diskSpace } from './disk-space.js';
+import { dockerEngine } from './docker-engine.js';
 import { logsPolicy } from './logs-policy.js';
 import { logsSize } from './logs-size.js';
 import { productionEdgeCa } from './production-edge-ca.js';
@@ -25,6 +26,7 @@ export const CHECKS: readonly Check[] = [
   diskSpace,
   diskInodes,
   diskForecast,
+  dockerEngine,
   volumesUnused,
   logsSize,
   logsPolicy,
