@@ -1,5 +1,8 @@
-// Carries out a plan one item at a time. The engine has the last word: whatever it refuses
-// (in use by now, already gone) is reported as not removed, with its reason, and the run goes on.
+// Carries out a plan one item at a time. Right before each delete the item is judged again on fresh
+// engine state (the engine does not see bind mounts of a volume's data folder, so it would not
+// refuse those); then the engine has the last word: whatever it refuses (in use by now, already
+// gone) is reported as not removed, with its reason, and the run goes on. Once `stop` is aborted no
+// further delete starts: the one in flight finishes and the rest are reported as not attempted.
 import { describeError } from '../collect/run-source.js';
 import type { Outcome, Plan, Removal } from './plan.js';
 
@@ -10,19 +13,33 @@ export interface CarryOutHooks {
   afterDelete?: (removal: Removal, notRemovedBecause?: string) => void;
 }
 
-/** A dry run returns the plan untouched and calls nothing; a real run calls `remove` for each item in order. */
-export async function carryOut(
-  plan: Plan,
-  dryRun: boolean,
-  remove: (removal: Removal) => Promise<void>,
-  hooks: CarryOutHooks = {},
-): Promise<Outcome> {
+export interface CarryOutSteps {
+  /** Why the item must be kept after all, from the engine's state read now; undefined: delete it. */
+  recheck: (removal: Removal) => Promise<string | undefined>;
+  remove: (removal: Removal) => Promise<void>;
+}
+
+export const NOT_ATTEMPTED = 'not attempted: the agent was stopping';
+
+/** A dry run returns the plan untouched and calls nothing; a real run re-checks and removes each item in order. */
+export async function carryOut(plan: Plan, dryRun: boolean, steps: CarryOutSteps, hooks: CarryOutHooks = {}, stop?: AbortSignal): Promise<Outcome> {
   if (dryRun) return { removed: plan.remove, skipped: plan.skip, notRemoved: [] };
   const outcome: Outcome = { removed: [], skipped: plan.skip, notRemoved: [] };
-  for (const removal of plan.remove) {
+  for (const [index, removal] of plan.remove.entries()) {
+    if (stop?.aborted) {
+      outcome.interrupted = { after: index, of: plan.remove.length };
+      outcome.notRemoved.push(...plan.remove.slice(index).map(({ name }) => ({ name, reason: NOT_ATTEMPTED })));
+      break;
+    }
     await hooks.beforeDelete?.(removal);
     try {
-      await remove(removal);
+      const keptBecause = await steps.recheck(removal).catch((error: unknown) => `not removed: could not look at it again before deleting: ${describeError(error)}`);
+      if (keptBecause !== undefined) {
+        outcome.notRemoved.push({ name: removal.name, reason: keptBecause });
+        hooks.afterDelete?.(removal, keptBecause);
+        continue;
+      }
+      await steps.remove(removal);
       outcome.removed.push(removal);
       hooks.afterDelete?.(removal);
     } catch (error) {

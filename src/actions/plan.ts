@@ -19,7 +19,8 @@ export interface PruneSpec<Schema extends z.ZodType, State> {
   /** The method name, also used in the action log. */
   action: 'pruneVolumes' | 'pruneImages';
   payload: Schema;
-  read(engine: EngineConnection, signal: AbortSignal): Promise<State>;
+  /** The engine's state now; with `only` (a `ref`), enough of it to judge that one item again, right before its delete. */
+  read(engine: EngineConnection, signal: AbortSignal, only?: string): Promise<State>;
   plan(state: State, options: z.output<Schema>, context: PlanContext): Plan;
   /** Bytes each removal would free, by `ref`; asked only when the plan removes something. */
   measure(engine: EngineConnection, signal: AbortSignal): Promise<ReadonlyMap<string, number>>;
@@ -48,8 +49,10 @@ export interface Outcome {
   removed: Removal[];
   /** Kept by the plan: protected, in use, too young, not found. */
   skipped: Skip[];
-  /** Planned, but the run could not remove them: in use by then, already gone, an engine error. */
+  /** Planned, but the run could not remove them: in use by then, already gone, an engine error, the agent stopping. */
   notRemoved: Skip[];
+  /** Set when the agent was stopping: the run ended after `after` of the plan's `of` deletes. */
+  interrupted?: { after: number; of: number };
 }
 
 /** The answer of a method call and of `edge-health prune --json`. */
@@ -66,6 +69,8 @@ export interface PruneAnswer {
   /** Sum of the known sizes of everything removed (or, in a dry run, to be removed). */
   reclaimedBytes: number;
   durationMs: number;
+  /** Present when the agent was stopping: the run ended after `after` of `of` planned deletes. */
+  interrupted?: { after: number; of: number };
 }
 
 /** Lists are cut here, and reasons (engine messages included) at REASON_MAX_CHARS, so an answer stays below the 128 KB of a method response. */
@@ -83,7 +88,25 @@ export function toAnswer(outcome: Outcome, dryRun: boolean, durationMs: number):
     notRemovedCount: outcome.notRemoved.length,
     reclaimedBytes: outcome.removed.reduce((sum, r) => sum + (r.bytes ?? 0), 0),
     durationMs,
+    ...(outcome.interrupted ? { interrupted: outcome.interrupted } : {}),
   };
+}
+
+/**
+ * The last look before a delete: the same rules as the plan, on the engine's state read just now,
+ * for this one item. Undefined when it may still go; otherwise why it is kept (it gained a user,
+ * a label, a tag, or is gone).
+ */
+export function recheck<State, Options extends { names?: string[] }>(
+  plan: (state: State, options: Options, context: PlanContext) => Plan,
+  fresh: State,
+  options: Options,
+  context: PlanContext,
+  removal: Removal,
+): string | undefined {
+  const again = plan(fresh, { ...options, names: [removal.ref] }, context);
+  if (again.remove.some((r) => r.ref === removal.ref)) return undefined;
+  return `changed since the plan: ${again.skip[0]?.reason ?? 'no longer a candidate'}`;
 }
 
 /** Something considered for removal, under the name the answer shows; `unresolved` says why a requested name found nothing to remove. */

@@ -1,12 +1,13 @@
 // pruneImages: images no container uses (any state), never those of the IoT Edge runtime or of this
 // module, each removed by ID without force and with noprune, so one call deletes exactly one image
 // and the answer is exactly what was deleted (a parent left untagged shows up in the next run).
-import { collectContainers } from '../collect/containers.js';
+import type Docker from 'dockerode';
 import { compareApiVersions, getJson } from '../collect/docker-client.js';
 import { mapLimit } from '../collect/map-limit.js';
 import { retryWhileDiskUsageRuns } from '../collect/disk-usage.js';
 import { isSystemModuleName } from '../iotedge.js';
 import type { ContainerInfo } from '../snapshot.js';
+import { listContainerRefs } from './container-refs.js';
 import { type ImagePruneOptions, imagePrunePayload } from './payload.js';
 import { type Candidate, type Plan, type PlanContext, type PruneSpec, describeContainers, distinct, listBounded, planFrom, tooYoung } from './plan.js';
 
@@ -124,14 +125,27 @@ interface SystemDfImages {
 
 const INSPECT_CONCURRENCY = 8;
 
+function toModel(image: Docker.ImageInfo): Omit<ImageModel, 'lastTagTime'> {
+  return {
+    id: image.Id,
+    tags: (image.RepoTags ?? []).filter((t) => !NO_REFERENCE.test(t)),
+    digests: (image.RepoDigests ?? []).filter((d) => !NO_REFERENCE.test(d)),
+    parentId: image.ParentId ?? '',
+    createdAt: new Date(image.Created * 1000).toISOString(),
+  };
+}
+
 export const pruneImages: PruneSpec<typeof imagePrunePayload, ImageState> = {
   action: 'pruneImages',
   payload: imagePrunePayload,
-  async read({ docker }, signal) {
+  async read({ docker }, signal, only) {
     // Images first: a container created after this list is still seen below.
     const listed = await docker.listImages({ all: true, abortSignal: signal });
-    const containers = await collectContainers(docker, signal);
-    const images = await mapLimit(listed, INSPECT_CONCURRENCY, async (image): Promise<ImageModel | undefined> => {
+    const containers = await listContainerRefs(docker, signal);
+    // Judging one image again needs its own inspect; the others only show whose parent it is.
+    const inspected = only === undefined ? listed : listed.filter((image) => image.Id === only);
+    const parentsOnly = only === undefined ? [] : listed.filter((image) => image.Id !== only).map((image) => ({ ...toModel(image), lastTagTime: null }));
+    const images = await mapLimit(inspected, INSPECT_CONCURRENCY, async (image): Promise<ImageModel | undefined> => {
       let inspect: ImageInspect;
       try {
         inspect = await getJson<ImageInspect>(docker, `/images/${image.Id}/json`, {}, signal);
@@ -141,16 +155,9 @@ export const pruneImages: PruneSpec<typeof imagePrunePayload, ImageState> = {
         throw error;
       }
       const lastTagTime = inspect.Metadata?.LastTagTime;
-      return {
-        id: image.Id,
-        tags: (image.RepoTags ?? []).filter((t) => !NO_REFERENCE.test(t)),
-        digests: (image.RepoDigests ?? []).filter((d) => !NO_REFERENCE.test(d)),
-        parentId: image.ParentId ?? '',
-        createdAt: new Date(image.Created * 1000).toISOString(),
-        lastTagTime: lastTagTime && !NEVER.test(lastTagTime) ? lastTagTime : null,
-      };
+      return { ...toModel(image), lastTagTime: lastTagTime && !NEVER.test(lastTagTime) ? lastTagTime : null };
     });
-    return { images: images.filter((i) => i !== undefined), containers };
+    return { images: [...images.filter((i) => i !== undefined), ...parentsOnly], containers };
   },
   plan: planImagePrune,
   async measure({ docker, apiVersion }, signal) {

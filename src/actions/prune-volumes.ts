@@ -1,12 +1,12 @@
 // pruneVolumes: volumes no container references, in any state, minus protected and too young ones,
 // each removed with the engine's plain volume delete (never forced, never the bulk prune, whose
 // meaning changed in API 1.42: before it, it also removed unused named volumes).
-import { collectContainers } from '../collect/containers.js';
 import { collectVolumeSizes } from '../collect/volume-sizes.js';
 import { collectVolumes } from '../collect/volumes.js';
 import type { ContainerInfo, VolumeInfo } from '../snapshot.js';
 import { protectionReason } from '../volume-protection.js';
 import { volumeUsers } from '../volume-users.js';
+import { listContainerRefs } from './container-refs.js';
 import { type VolumePruneOptions, volumePrunePayload } from './payload.js';
 import { type Candidate, type Plan, type PlanContext, type PruneSpec, describeContainers, distinct, planFrom, tooYoung } from './plan.js';
 
@@ -49,7 +49,7 @@ export const pruneVolumes: PruneSpec<typeof volumePrunePayload, VolumeState> = {
   async read({ docker }, signal) {
     // Volumes first: a container created after this list is still seen below, with its mounts.
     const volumes = await collectVolumes(docker, [], null, signal);
-    return { volumes, containers: await collectContainers(docker, signal) };
+    return { volumes, containers: await listContainerRefs(docker, signal) };
   },
   plan: planVolumePrune,
   measure: ({ docker, apiVersion }, signal) => collectVolumeSizes({ docker, apiVersion }, signal),

@@ -9,7 +9,7 @@ import { createLogger } from '../log.js';
 import type { ActionLock } from './action-lock.js';
 import { type CarryOutHooks, carryOut } from './carry-out.js';
 import { parsePayload } from '../config/parse-payload.js';
-import { type PruneAnswer, type PruneKind, type PruneSpec, toAnswer, withSizes } from './plan.js';
+import { type PruneAnswer, type PruneKind, type PruneSpec, type Removal, recheck, toAnswer, withSizes } from './plan.js';
 import { pruneImages } from './prune-images.js';
 import { pruneVolumes } from './prune-volumes.js';
 
@@ -24,6 +24,8 @@ export interface PruneDeps {
   selfContainerId?: string;
   now?: () => Date;
   logger?: Logger;
+  /** Aborted when the agent is stopping: the delete in flight finishes, no other starts. */
+  stop?: AbortSignal;
   /** For tests: runs before each delete, so a test can change the engine between plan and delete. */
   beforeDelete?: CarryOutHooks['beforeDelete'];
 }
@@ -35,7 +37,7 @@ export function runPrune(kind: PruneKind, payload: unknown, deps: PruneDeps): Pr
   return kind === 'volumes' ? prune(pruneVolumes, payload, deps) : prune(pruneImages, payload, deps);
 }
 
-async function prune<S extends z.ZodType<{ dryRun: boolean }>, State>(spec: PruneSpec<S, State>, payload: unknown, deps: PruneDeps): Promise<PruneResult> {
+async function prune<S extends z.ZodType<{ dryRun: boolean; names?: string[] }>, State>(spec: PruneSpec<S, State>, payload: unknown, deps: PruneDeps): Promise<PruneResult> {
   const started = performance.now();
   const { config, lock, requestedBy, connect = (signal) => connectEngine(defaultEngineEndpoint(), signal), now = () => new Date() } = deps;
   const log = actionLog(deps.logger ?? createLogger(config)).child({ action: spec.action, requestedBy });
@@ -65,21 +67,28 @@ async function prune<S extends z.ZodType<{ dryRun: boolean }>, State>(spec: Prun
     if (!read.value) return { status: 503, payload: { error: `cannot read the engine's state: ${read.status.error}` } };
     const { engine, state } = read.value;
 
-    let plan = spec.plan(state, options, { config, now: now(), selfContainerId: deps.selfContainerId });
+    const context = { config, now: now(), selfContainerId: deps.selfContainerId };
+    let plan = spec.plan(state, options, context);
     if (plan.remove.length > 0) {
       const sizes = await runSource(timeoutMs, (signal) => spec.measure(engine, signal));
       if (!sizes.value) log.info({ error: sizes.status.error }, 'sizes not measured');
       plan = withSizes(plan, sizes.value);
     }
     if (!dryRun) log.info({ options, planned: plan.remove.map((r) => r.name) }, 'prune started');
-    const outcome = await carryOut(plan, dryRun, (removal) => spec.remove(engine, removal.ref, AbortSignal.timeout(timeoutMs)), {
+    const steps = {
+      recheck: async (removal: Removal) => recheck(spec.plan, await spec.read(engine, AbortSignal.timeout(timeoutMs), removal.ref), options, context, removal),
+      remove: (removal: Removal) => spec.remove(engine, removal.ref, AbortSignal.timeout(timeoutMs)),
+    };
+    const outcome = await carryOut(plan, dryRun, steps, {
       beforeDelete: deps.beforeDelete,
       afterDelete: ({ name, ref, bytes }, notRemovedBecause) =>
         notRemovedBecause ? log.warn({ name, ref, reason: notRemovedBecause }, 'not removed') : log.info({ name, ref, bytes }, 'removed'),
-    });
+    }, deps.stop);
     const answer = toAnswer(outcome, dryRun, Math.round(performance.now() - started));
-    const { removedCount, skippedCount, notRemovedCount, reclaimedBytes, durationMs } = answer;
-    log[dryRun ? 'debug' : 'info']({ options, dryRun, removedCount, skippedCount, notRemovedCount, reclaimedBytes, durationMs }, 'prune finished');
+    const { removedCount, skippedCount, notRemovedCount, reclaimedBytes, durationMs, interrupted } = answer;
+    const summary = { options, dryRun, removedCount, skippedCount, notRemovedCount, reclaimedBytes, durationMs };
+    if (interrupted) log.warn({ ...summary, interrupted }, `prune interrupted: the agent is stopping, after ${interrupted.after} of ${interrupted.of} deletes`);
+    else log[dryRun ? 'debug' : 'info'](summary, 'prune finished');
     return { status: 200, payload: answer };
   } catch (error) {
     log.error({ options, error: describeError(error) }, 'prune failed');

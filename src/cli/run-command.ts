@@ -6,8 +6,8 @@ import { renderText } from '../report/text.js';
 import { UsageError, asUsageError, checkHostRoot, deviceLayers } from './cli-config.js';
 import { addSettingOptions } from './setting-options.js';
 
-/** How long shutdown may take before the process is ended anyway: IoT Edge waits only so long. */
-const SHUTDOWN_GRACE_MS = 8_000;
+/** How long shutdown may take before the process is ended anyway: IoT Edge (Docker) kills at 10 s; we promise 5. */
+const SHUTDOWN_GRACE_MS = 4_500;
 
 export function runCommand(program: Command): Command {
   const command = program

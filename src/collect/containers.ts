@@ -49,14 +49,13 @@ export function toContainerInfo(c: Docker.ContainerInspectInfo): ContainerInfo {
     },
     logConfig: { type: host.LogConfig?.Type ?? '', config: host.LogConfig?.Config ?? {} },
     logPath: c.LogPath ?? '',
-    mounts: (c.Mounts ?? []).map((m) => ({
-      type: m.Type,
-      ...(m.Name ? { name: m.Name } : {}),
-      source: m.Source,
-      destination: m.Destination,
-      readOnly: !m.RW,
-    })),
+    mounts: (c.Mounts ?? []).map(toContainerMount),
     // Module env can hold secrets: only the system modules' allowlisted variables are kept.
     ...(isSystemModuleName(name) ? { env: allowlistedEnv(c.Config.Env ?? []) } : {}),
   };
+}
+
+/** A mount as the engine lists it (inspect and the container list alike). */
+export function toContainerMount(m: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }): ContainerInfo['mounts'][number] {
+  return { type: m.Type, ...(m.Name ? { name: m.Name } : {}), source: m.Source, destination: m.Destination, readOnly: !m.RW };
 }

@@ -1,7 +1,7 @@
 // A small rolling history of free bytes per filesystem, carried from cycle to cycle so
 // disk.forecast can tell how fast a disk fills. Kept in memory by a long-running agent and,
 // when a state folder is set, in a JSON file there, so one-shot runs build it up too.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { DiskHistory, FilesystemInfo } from '../snapshot.js';
@@ -11,6 +11,9 @@ export const HISTORY_FILE = 'disk-history.json';
 /** A day of samples at a 5-minute cycle; with a slower cycle the age limit bounds it first. */
 export const MAX_SAMPLES = 288;
 export const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+/** Far above what MAX_SAMPLES for every watched filesystem takes (about 10 KB each): a bigger file is not ours to trust. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+const MAX_FILESYSTEMS = 64;
 
 const stateSchema = z.object({
   version: z.literal(1),
@@ -19,9 +22,9 @@ const stateSchema = z.object({
       path: z.string(),
       sizeBytes: z.number(),
       /** [epoch milliseconds, available bytes], oldest first: compact, since the file is rewritten every cycle. */
-      samples: z.array(z.tuple([z.number(), z.number()])),
+      samples: z.array(z.tuple([z.number(), z.number()])).max(MAX_SAMPLES),
     }),
-  ),
+  ).max(MAX_FILESYSTEMS),
 });
 /** The history as kept in memory between cycles and in the state file. */
 export type DiskHistoryState = z.output<typeof stateSchema>;
@@ -80,7 +83,15 @@ function emptyHistory(): DiskHistoryState {
 async function readHistory(file: string, note: Note, signal: AbortSignal): Promise<DiskHistoryState> {
   let text: string;
   try {
-    text = await readFile(file, { encoding: 'utf8', signal });
+    // Sized before it is read: the file is read whole only when it is small enough to be ours.
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > MAX_FILE_BYTES) return await setAside(file, `is ${size} bytes, over the ${MAX_FILE_BYTES} a history takes`, note);
+      text = await handle.readFile({ encoding: 'utf8', signal });
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     if (signal.aborted) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyHistory();
@@ -90,15 +101,30 @@ async function readHistory(file: string, note: Note, signal: AbortSignal): Promi
   try {
     return stateSchema.parse(JSON.parse(text));
   } catch {
-    note(`the disk history ${file} is not in the expected form; starting a new one`);
-    return emptyHistory();
+    return setAside(file, 'is not in the expected form', note);
   }
 }
 
-/** Written beside the old file and renamed over it, so a crash mid-write never leaves half a file. */
+/** A history that cannot be used is kept for a look (renamed with a .rejected suffix), noted, and a new one starts. */
+async function setAside(file: string, why: string, note: Note): Promise<DiskHistoryState> {
+  const aside = `${file}.rejected`;
+  const moved = await rename(file, aside).then(
+    () => `moved to ${aside}`,
+    (error) => `could not be moved aside (${describeError(error)})`,
+  );
+  note(`the disk history ${file} ${why}; it was ${moved}, and a new one starts`);
+  return emptyHistory();
+}
+
+/** Written beside the old file and renamed over it, so a crash mid-write never leaves half a file; a failed write leaves no temporary file. */
 async function writeHistory(file: string, state: DiskHistoryState, signal: AbortSignal): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(state)}\n`, { signal });
-  await rename(temporary, file);
+  try {
+    await writeFile(temporary, `${JSON.stringify(state)}\n`, { signal });
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => {});
+    throw error;
+  }
 }

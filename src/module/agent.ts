@@ -1,16 +1,21 @@
 // The IoT Edge module: connect, take configuration from the twin, run the schedule, report
 // through the twin and telemetry, answer direct methods, and stop cleanly on SIGTERM.
+// Nothing the hub does can hold up a cycle or a method: the sinks record the latest state and send
+// it in the background under deadlines, and everything they could not send goes out on reconnect.
 import device, { type ModuleClient } from 'azure-iot-device';
 import type { ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { readMountTable } from '../collect/mount-table.js';
 import { type TwinHealth, twinHealth } from '../report/twin.js';
 import { AGENT_NAME, AGENT_VERSION } from '../version.js';
+import { exponentialBackoff } from './backoff.js';
 import { createModuleClient } from './client.js';
 import { type Cycle, CycleRunner } from './cycle-runner.js';
+import { withDeadline } from './deadline.js';
 import type { DesiredProperties } from './desired.js';
-import { startMetricsEndpoint } from './metrics-server.js';
-import { type MethodHandler, readMethods } from './methods.js';
+import { BodyProblems } from './guarded-transport.js';
+import { type MetricsEndpoint, startMetricsEndpoint } from './metrics-server.js';
+import { type MethodHandler, badRequest, readMethods } from './methods.js';
 import type { ModuleConfig } from './module-config.js';
 import { pruneMethods } from './prune-methods.js';
 import { startSchedule } from './schedule.js';
@@ -24,41 +29,83 @@ export interface ModuleRun {
   stop: AbortSignal;
 }
 
+/** Connecting and reading the twin at start: past this, the module exits and IoT Edge restarts it. */
+const STARTUP_DEADLINE_MS = 60_000;
+/** One reconnect attempt (open, and the SAS signing through the workload API it includes). */
+const RECONNECT_DEADLINE_MS = 30_000;
+/** On stop: how long a running prune may take to finish its delete in flight and answer, then closing the client. */
+const ACTIONS_SETTLE_MS = 3_000;
+const CLOSE_DEADLINE_MS = 1_000;
+const METHOD_RESPONSE_DEADLINE_MS = 10_000;
+
 export async function runModule({ settings, logger, stop }: ModuleRun): Promise<void> {
+  const stopped = new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
+  const running: Running = { actions: new Set() };
+  // Heard from the first moment: a stop during connecting or the first cycle ends the run at once.
+  const started = start(settings, logger, stop, running);
+  // A start that fails after the stop has nothing left to tell; one that fails before ends the run.
+  started.catch(() => {});
+  await Promise.race([started.then(() => stopped), stopped]);
+
+  logger.info('stopping');
+  await running.schedule?.destroy();
+  // A prune sees `stop` too: it finishes the delete in flight, answers, and sends its action event.
+  const settleBy = Date.now() + ACTIONS_SETTLE_MS;
+  while (running.actions.size > 0 && Date.now() < settleBy) await Promise.race([Promise.allSettled(running.actions), sleep(settleBy - Date.now())]);
+  await Promise.race([running.metrics?.close().catch(() => {}), sleep(CLOSE_DEADLINE_MS)]);
+  if (running.client) await Promise.race([running.client.close().catch(() => {}), sleep(CLOSE_DEADLINE_MS)]);
+  logger.info('stopped');
+}
+
+/** What shutdown has to stop: filled in as start() gets there. */
+interface Running {
+  client?: ModuleClient;
+  schedule?: ScheduledTask;
+  metrics?: MetricsEndpoint;
+  /** Direct method calls being answered, and the action events they send. */
+  actions: Set<Promise<unknown>>;
+}
+
+async function start(settings: ModuleConfig, logger: Logger, stop: AbortSignal, running: Running): Promise<void> {
   const startedAt = new Date().toISOString();
-  const client = await createModuleClient(settings.current);
+  const bodyProblems = new BodyProblems();
+  const client = await createModuleClient(settings.current, bodyProblems);
+  running.client = client;
   client.on('error', (error: Error) => logger.warn({ error: error.message }, 'module client error'));
-  // The SDK retries on its own and emits disconnect only once it gives up: keep trying, less often.
-  client.on('disconnect', () => void reopen(client, logger, stop));
-  await client.open();
+  // The SDK retries on its own and emits disconnect only once it gives up: keep trying, less and less often.
+  const reconnect = reconnector(client, logger, stop);
+  client.on('disconnect', () => void reconnect());
+  await withDeadline(client.open(), STARTUP_DEADLINE_MS, 'connecting to edgeHub');
   logger.info({ productInfo: settings.current.productInfo, transport: settings.current.transport }, 'connected to edgeHub');
 
-  const twin = await client.getTwin();
+  const twin = await withDeadline(client.getTwin(), STARTUP_DEADLINE_MS, 'reading the module twin');
+  const reporter = new TwinReporter(twin, logger);
+  const telemetry = new TelemetrySink(sendWith(client));
+  const sendTelemetry = (work: Promise<void>) => work.catch((error: Error) => logger.warn({ error: error.message, backlog: telemetry.backlog }, 'telemetry not sent; kept for the next attempt'));
   // After a reconnect the SDK does not read the twin again, so desired changes made while offline
   // would be missed. Registered after the first open, so every connect here is a reconnect;
-  // get() replaces the desired state and fires the handler below.
+  // get() replaces the desired state and fires the handler below. What failed to go out goes now.
   client.on('connect', () => {
     twin.get().catch((error: Error) => logger.warn({ error: error.message }, 'twin not read after reconnect'));
+    void reporter.flush();
+    void sendTelemetry(telemetry.flush());
   });
-  const reporter = new TwinReporter(twin, logger);
-  const send = sendWith(client);
-  const telemetry = new TelemetrySink(send);
   let health: TwinHealth | undefined;
   const runner = new CycleRunner(
     () => settings.current,
-    async (cycle) => {
+    (cycle) => {
       logger.info({ status: cycle.report.status, counts: cycle.report.counts, durationMs: cycle.durationMs }, 'cycle finished');
       health = twinHealth(cycle.report, settings.current.reportedSubjectsPerCheck, health);
-      await reporter.report({ health, agent: agentSection(startedAt, cycle) });
-      await telemetry.afterCycle(cycle.report, settings.current).catch((error: Error) => logger.warn({ error: error.message }, 'telemetry not sent'));
+      reporter.report({ health, agent: agentSection(startedAt, cycle) });
+      void sendTelemetry(telemetry.afterCycle(cycle.report, settings.current));
     },
   );
 
-  let schedule: ScheduledTask | undefined;
+  const runCycle = () => void runner.run().catch((error: Error) => logger.error({ error: error.message }, 'cycle failed'));
   const reschedule = () => {
     const { schedule: expression, jitterSeconds } = settings.current;
-    void schedule?.destroy();
-    schedule = startSchedule(expression, jitterSeconds, () => runner.run().catch((error: Error) => logger.error({ error: error.message }, 'cycle failed')));
+    void running.schedule?.destroy();
+    if (!stop.aborted) running.schedule = startSchedule(expression, jitterSeconds, async () => runCycle(), logger);
   };
 
   // The SDK emits the whole desired state once subscribed, then again after every patch.
@@ -71,11 +118,11 @@ export async function runModule({ settings, logger, stop }: ModuleRun): Promise<
     } else {
       logger.warn({ desiredVersion: desired.$version, config: settings.reported() }, 'desired properties rejected; last good configuration stays');
     }
-    void reporter.report({ config: settings.reported() });
-    if (schedule && before !== JSON.stringify([settings.current.schedule, settings.current.jitterSeconds])) reschedule();
+    reporter.report({ config: settings.reported() });
+    if (running.schedule && before !== JSON.stringify([settings.current.schedule, settings.current.jitterSeconds])) reschedule();
   });
 
-  registerMethods(client, logger, {
+  registerMethods(client, logger, running.actions, bodyProblems, {
     ...readMethods({
       runCycle: () => runner.run(),
       lastCycle: () => runner.last,
@@ -84,46 +131,63 @@ export async function runModule({ settings, logger, stop }: ModuleRun): Promise<
     ...pruneMethods({
       config: () => settings.current,
       logger,
+      stop,
       selfContainerId: (await readMountTable())?.containerId,
-      afterAction: async (method, answer) => {
-        const { removedCount, notRemovedCount, skippedCount, reclaimedBytes, durationMs } = answer;
-        await send(
-          'alerts',
-          { messageType: 'action', action: method, requestedBy: 'direct method', removedCount, notRemovedCount, skippedCount, reclaimedBytes, durationMs, at: new Date().toISOString() },
-          { messageType: 'action', action: method },
-        ).catch((error: Error) => logger.warn({ error: error.message }, 'action event not sent'));
+      afterAction: (method, answer) => {
+        const { removedCount, notRemovedCount, skippedCount, reclaimedBytes, durationMs, interrupted } = answer;
+        const event = { messageType: 'action', action: method, requestedBy: 'direct method', removedCount, notRemovedCount, skippedCount, reclaimedBytes, durationMs, ...(interrupted ? { interrupted } : {}), at: new Date().toISOString() };
+        track(running.actions, telemetry.alert(event, { messageType: 'action', action: method }).catch((error: Error) => logger.warn({ error: error.message }, 'action event not sent yet; kept for the next attempt')));
+        if (stop.aborted) return;
         // The reported health should show the space just reclaimed, not wait for the schedule.
         runner.invalidateVolumeSizes();
-        void runner.run().catch((error: Error) => logger.error({ error: error.message }, 'cycle after prune failed'));
+        runCycle();
       },
     }),
   });
 
-  await reporter.report({ config: settings.reported(), agent: agentSection(startedAt) });
-  const metrics = await startMetricsEndpoint(settings.current, logger, () => runner.last);
+  reporter.report({ config: settings.reported(), agent: agentSection(startedAt) });
+  running.metrics = await startMetricsEndpoint(settings.current, logger, () => runner.last);
   reschedule();
-  await runner.run().catch((error: Error) => logger.error({ error: error.message }, 'first cycle failed'));
-
-  await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
-  logger.info('stopping');
-  await schedule?.destroy();
-  await metrics?.close();
-  await Promise.race([client.close(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-  logger.info('stopped');
+  runCycle();
 }
 
-async function reopen(client: ModuleClient, logger: Logger, stop: AbortSignal): Promise<void> {
-  logger.warn('disconnected from edgeHub; reconnecting');
-  for (let delayMs = 1_000; !stop.aborted; delayMs = Math.min(delayMs * 2, 60_000)) {
+/** One reconnect loop at a time, however many disconnects the SDK reports; each wait longer, with jitter, up to 5 minutes. */
+function reconnector(client: ModuleClient, logger: Logger, stop: AbortSignal): () => Promise<void> {
+  const backoff = exponentialBackoff();
+  let reconnecting = false;
+  return async () => {
+    if (reconnecting || stop.aborted) return;
+    reconnecting = true;
+    logger.warn('disconnected from edgeHub; reconnecting');
     try {
-      await client.open();
-      logger.info('reconnected to edgeHub');
-      return;
-    } catch (error) {
-      logger.warn({ error: (error as Error).message, retryInMs: delayMs }, 'reconnect failed');
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      while (!stop.aborted) {
+        const retryInMs = backoff.next();
+        await sleep(retryInMs, stop);
+        if (stop.aborted) return;
+        try {
+          await withDeadline(client.open(), RECONNECT_DEADLINE_MS, 'reconnecting to edgeHub');
+          backoff.reset();
+          logger.info('reconnected to edgeHub');
+          return;
+        } catch (error) {
+          logger.warn({ error: (error as Error).message }, 'reconnect failed');
+        }
+      }
+    } finally {
+      reconnecting = false;
     }
-  }
+  };
+}
+
+function sleep(ms: number, stop?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    stop?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
 }
 
 function agentSection(startedAt: string, cycle?: Cycle) {
@@ -145,13 +209,31 @@ function sendWith(client: ModuleClient): SendEvent {
   };
 }
 
-function registerMethods(client: ModuleClient, logger: Logger, handlers: Record<string, MethodHandler>): void {
+function registerMethods(
+  client: ModuleClient,
+  logger: Logger,
+  inFlight: Set<Promise<unknown>>,
+  bodyProblems: BodyProblems,
+  handlers: Record<string, MethodHandler>,
+): void {
   for (const [name, handle] of Object.entries(handlers)) {
-    client.onMethod(name, async (request, response) => {
+    client.onMethod(name, (request, response) => {
       if (!request || !response) return;
-      const answer = await handle(request.payload);
-      logger.info({ method: name, status: answer.status }, 'direct method answered');
-      await response.send(answer.status, answer.payload).catch((error: Error) => logger.warn({ method: name, error: error.message }, 'method response not sent'));
+      const answering = (async () => {
+        const problem = bodyProblems.take(request.requestId);
+        const answer = problem ? badRequest(problem.error, problem.field) : await handle(request.payload);
+        logger.info({ method: name, status: answer.status }, 'direct method answered');
+        await withDeadline(response.send(answer.status, answer.payload), METHOD_RESPONSE_DEADLINE_MS, 'method response').catch((error: Error) =>
+          logger.warn({ method: name, error: error.message }, 'method response not sent'),
+        );
+      })();
+      track(inFlight, answering);
     });
   }
+}
+
+/** Keeps `work` in `set` while it runs. */
+function track(set: Set<Promise<unknown>>, work: Promise<unknown>): void {
+  set.add(work);
+  void work.finally(() => set.delete(work));
 }

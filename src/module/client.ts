@@ -3,19 +3,25 @@ import { readFile } from 'node:fs/promises';
 import device from 'azure-iot-device';
 import deviceMqtt from 'azure-iot-device-mqtt';
 import type { Config } from '../config/settings.js';
+import { type BodyProblems, guardedTransport } from './guarded-transport.js';
 
 // The SDKs are CommonJS: their classes come from the default export.
 const { IotEdgeAuthenticationProvider, ModuleClient } = device;
 const TRANSPORTS = { mqtt: deviceMqtt.Mqtt, mqttWs: deviceMqtt.MqttWs } as const;
 
 /**
- * A module client, not yet open. fromEnvironment gives the transport the edgeHub CA from the
+ * A module client, not yet open, whose transport checks each method body before the SDK parses it
+ * (problems recorded in `bodyProblems`). fromEnvironment gives the transport the edgeHub CA from the
  * workload trust bundle, but a later setOptions replaces the transport's options: setting
  * productInfo alone would drop that CA and break TLS to edgeHub. So the CA is fetched the same
  * way and set again together with productInfo.
  */
-export async function createModuleClient(config: Pick<Config, 'transport' | 'productInfo'>, env: NodeJS.ProcessEnv = process.env): Promise<device.ModuleClient> {
-  const client = await ModuleClient.fromEnvironment(TRANSPORTS[config.transport]);
+export async function createModuleClient(
+  config: Pick<Config, 'transport' | 'productInfo'>,
+  bodyProblems: BodyProblems,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<device.ModuleClient> {
+  const client = await ModuleClient.fromEnvironment(guardedTransport(TRANSPORTS[config.transport], bodyProblems));
   const ca = await edgeHubCa(env);
   await client.setOptions({ productInfo: config.productInfo, ...(ca ? { ca } : {}) });
   return client;

@@ -21,8 +21,8 @@ export class CycleRunner {
 
   constructor(
     private readonly config: () => Config,
-    /** Sinks (twin, telemetry, console) told of every finished cycle; their failures are theirs to handle. */
-    private readonly onCycle: (cycle: Cycle) => Promise<void> = async () => {},
+    /** Sinks (twin, telemetry, console) told of every finished cycle. The cycle does not wait for them: they send in their own time. */
+    private readonly onCycle: (cycle: Cycle) => void = () => {},
   ) {}
 
   get last(): Cycle | undefined {
@@ -48,7 +48,7 @@ export class CycleRunner {
     const report = buildReport(snapshot, config);
     const cycle = { snapshot, report, durationMs: Math.round(performance.now() - started) };
     this.latest = cycle;
-    await this.onCycle(cycle);
+    this.onCycle(cycle);
     return cycle;
   }
 }

@@ -16,11 +16,11 @@ export interface LocalRun {
 export async function runLocal({ config, logger, stop, print }: LocalRun): Promise<void> {
   const runner = new CycleRunner(
     () => config,
-    async (cycle) => print(cycle.report),
+    (cycle) => print(cycle.report),
   );
   const metrics = await startMetricsEndpoint(config, logger, () => runner.last);
   const failed = (error: Error) => logger.error({ error: error.message }, 'cycle failed');
-  const schedule = startSchedule(config.schedule, config.jitterSeconds, () => runner.run().catch(failed));
+  const schedule = startSchedule(config.schedule, config.jitterSeconds, () => runner.run().catch(failed), logger);
   logger.info({ schedule: config.schedule, nextRun: schedule.getNextRun() }, 'running locally');
   await runner.run().catch(failed);
   await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));

@@ -9,6 +9,9 @@ import type { JsonObject } from './merge-patch.js';
 
 /** Twin string values are limited to 4 KB. */
 const ERROR_CHARS = 2_000;
+/** IoT Hub holds at most 32 KB of desired properties, nested at most 10 deep (with a margin for $metadata). */
+const DESIRED_MAX_BYTES = 64 * 1024;
+const DESIRED_MAX_DEPTH = 10;
 
 export class ModuleConfig {
   private resolved: ResolvedConfig;
@@ -26,7 +29,12 @@ export class ModuleConfig {
 
   /** Applies the whole desired state; false (with the reasons kept for the twin) when it is rejected. */
   applyDesired(desired: DesiredProperties): boolean {
-    const version = desired.$version ?? null;
+    const version = typeof desired.$version === 'number' ? desired.$version : null;
+    const tooBig = boundsProblem(desired);
+    if (tooBig) {
+      this.rejection = { version, problems: [tooBig] };
+      return false;
+    }
     try {
       this.resolved = resolveConfig([...this.deviceLayers, desiredLayer(desired)], CHECK_IDS);
       this.appliedVersion = version;
@@ -65,4 +73,17 @@ export class ModuleConfig {
       rejected: this.rejection,
     };
   }
+}
+
+/** Checked before anything reads the desired state: nesting first (without recursion), then size. */
+function boundsProblem(desired: DesiredProperties): string | undefined {
+  const pending: [unknown, number][] = [[desired, 1]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop() as [unknown, number];
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > DESIRED_MAX_DEPTH) return `properties.desired: nested deeper than ${DESIRED_MAX_DEPTH} levels`;
+    for (const child of Object.values(value)) pending.push([child, depth + 1]);
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(desired) ?? '');
+  return bytes > DESIRED_MAX_BYTES ? `properties.desired: ${bytes} bytes, over the limit of ${DESIRED_MAX_BYTES}` : undefined;
 }

@@ -11,8 +11,10 @@ export interface PruneMethodsContext {
   config: () => Config;
   logger: Logger;
   selfContainerId: string | undefined;
-  /** After a real (not dry) run that removed or tried to remove anything. */
-  afterAction: (method: string, answer: PruneAnswer) => Promise<void>;
+  /** Aborted when the module is stopping: a running prune finishes the delete in flight and answers. */
+  stop?: AbortSignal;
+  /** After a real (not dry) run that removed or tried to remove anything; must not wait on the hub. */
+  afterAction: (method: string, answer: PruneAnswer) => void;
 }
 
 export function pruneMethods(context: PruneMethodsContext): Record<string, MethodHandler> {
@@ -25,8 +27,9 @@ export function pruneMethods(context: PruneMethodsContext): Record<string, Metho
         requestedBy: `direct method ${name}`,
         logger: context.logger,
         selfContainerId: context.selfContainerId,
+        stop: context.stop,
       });
-      if (result.status === 200 && !result.payload.dryRun) await context.afterAction(name, result.payload);
+      if (result.status === 200 && !result.payload.dryRun) context.afterAction(name, result.payload);
       return result;
     });
   return { pruneVolumes: method('pruneVolumes', 'volumes'), pruneImages: method('pruneImages', 'images') };

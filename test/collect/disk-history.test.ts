@@ -1,9 +1,9 @@
 // The disk history as the collector keeps it: in memory, and in a real file in a state folder.
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type DiskHistoryState, HISTORY_FILE, MAX_AGE_MS, MAX_SAMPLES, appendSamples, collectDiskHistory } from '../../src/collect/disk-history.js';
+import { type DiskHistoryState, HISTORY_FILE, MAX_AGE_MS, MAX_FILE_BYTES, MAX_SAMPLES, appendSamples, collectDiskHistory } from '../../src/collect/disk-history.js';
 import type { FilesystemInfo } from '../../src/snapshot.js';
 import { GiB, filesystem } from '../support/snapshot-builder.js';
 
@@ -69,12 +69,45 @@ describe('disk history', () => {
     expect(readdirSync(folder)).toEqual([HISTORY_FILE]);
   });
 
-  it('starts afresh from a file it cannot understand, saying so', async () => {
+  it('moves a file it cannot understand aside, says so, and starts afresh', async () => {
     const folder = stateFolder();
-    writeFileSync(path.join(folder, HISTORY_FILE), '{"version": 1, "filesystems": [{"path": "/"');
+    const file = path.join(folder, HISTORY_FILE);
+    writeFileSync(file, '{"version": 1, "filesystems": [{"path": "/"');
     const { history, notes } = await cycle(folder, T0, [filesystem()]);
     expect(history.filesystems[0].samples).toHaveLength(1);
-    expect(notes).toEqual([`the disk history ${path.join(folder, HISTORY_FILE)} is not in the expected form; starting a new one`]);
+    expect(notes).toEqual([`the disk history ${file} is not in the expected form; it was moved to ${file}.rejected, and a new one starts`]);
+    expect(readFileSync(`${file}.rejected`, 'utf8')).toBe('{"version": 1, "filesystems": [{"path": "/"');
+    expect(readdirSync(folder).sort()).toEqual([HISTORY_FILE, `${HISTORY_FILE}.rejected`]);
+  });
+
+  it('never reads an oversized file (schema-valid or not): moved aside unread, and a new history starts', async () => {
+    const folder = stateFolder();
+    const file = path.join(folder, HISTORY_FILE);
+    const samples = Array.from({ length: 200_000 }, (_, i) => [T0 - i, 1]);
+    writeFileSync(file, JSON.stringify({ version: 1, filesystems: [{ path: '/', sizeBytes: 100 * GiB, samples }] }));
+    const size = statSync(file).size;
+    expect(size).toBeGreaterThan(MAX_FILE_BYTES);
+    const { history, notes } = await cycle(folder, T0 + MINUTE, [filesystem()]);
+    expect(history.filesystems[0].samples).toHaveLength(1);
+    expect(notes).toEqual([`the disk history ${file} is ${size} bytes, over the ${MAX_FILE_BYTES} a history takes; it was moved to ${file}.rejected, and a new one starts`]);
+  });
+
+  it(`refuses a file with more than ${MAX_SAMPLES} samples for one filesystem`, async () => {
+    const folder = stateFolder();
+    const samples = Array.from({ length: MAX_SAMPLES + 1 }, (_, i) => [T0 - i * MINUTE, 1]);
+    writeFileSync(path.join(folder, HISTORY_FILE), JSON.stringify({ version: 1, filesystems: [{ path: '/', sizeBytes: 100 * GiB, samples }] }));
+    const { notes } = await cycle(folder, T0, [filesystem()]);
+    expect(notes).toEqual([expect.stringContaining('is not in the expected form; it was moved to')]);
+  });
+
+  it('leaves no temporary file when the write fails', async () => {
+    const folder = stateFolder();
+    // A folder where the file goes: reading it fails, and so does renaming the new history over it.
+    mkdirSync(path.join(folder, HISTORY_FILE, 'occupied'), { recursive: true });
+    const { history, notes } = await cycle(folder, T0, [filesystem()]);
+    expect(history.filesystems[0].samples).toHaveLength(1);
+    expect(notes).toEqual([expect.stringMatching(/^could not read the disk history .*EISDIR/), expect.stringMatching(/^could not save the disk history to /)]);
+    expect(readdirSync(folder)).toEqual([HISTORY_FILE]);
   });
 
   it('still returns the history when the file cannot be written, noting why', async () => {

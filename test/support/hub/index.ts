@@ -53,6 +53,9 @@
  * Outages: hub.stopMqtt() cuts every module connection and stops listening; hub.startMqtt()
  * listens again on the same port. Sessions (subscriptions) survive, as in IoT Hub. The SDK
  * reconnects by itself only while it listens for methods or desired properties.
+ * Faults: hub.faults.refuseAuth refuses every CONNECT as not authorized (hub.connectAttempts holds
+ * when each CONNECT came); hub.faults.loseReportedResponses = n applies the next n reported patches
+ * but never answers them, as when a response is lost with the connection up.
  *
  * Importing the SDKs from ESM: Node sees only `Client` as a named export of azure-iot-device and
  * azure-iothub; take the rest from the default export (`import iotDevice from 'azure-iot-device'`).
@@ -108,6 +111,8 @@ export interface TestHub {
   twin(moduleId: string): JsonObject;
   stopMqtt(): Promise<void>;
   startMqtt(): Promise<void>;
+  readonly faults: MqttGateway['faults'];
+  readonly connectAttempts: readonly Date[];
   close(): Promise<void>;
 }
 
@@ -185,6 +190,8 @@ export async function startTestHub(options: { deviceId?: string } = {}): Promise
       twin: (moduleId) => module(moduleId).twin.serviceView(),
       stopMqtt: () => mqtt.stop(),
       startMqtt: () => mqtt.listen(),
+      faults: mqtt.faults,
+      connectAttempts: mqtt.connectAttempts,
       close,
     };
   } catch (error) {

@@ -65,6 +65,10 @@ function parseEvent(moduleId: string, propertyBag: string, body: Buffer): Output
 export class MqttGateway {
   /** What the hub refused or could not do, newest last: the first place to look when a module misbehaves. */
   readonly rejections: string[] = [];
+  /** Faults a test injects: refuse every CONNECT as not authorized; apply reported patches but lose the next n responses. */
+  readonly faults = { refuseAuth: false, loseReportedResponses: 0 };
+  /** When each CONNECT arrived, accepted or not, for tests that watch a module's retry rate. */
+  readonly connectAttempts: Date[] = [];
   /** Topic filters by client id; kept across reconnects, dropped when a client connects with clean: true. */
   private readonly subscriptions = new Map<string, Set<string>>();
   private readonly online = new Map<string, Client>();
@@ -216,6 +220,8 @@ export class MqttGateway {
 
   /** Why the CONNECT must be refused, or undefined (and the connection recorded) when it is fine. */
   private authenticate(client: Client, username: string | undefined, password: Buffer | undefined): string | undefined {
+    this.connectAttempts.push(new Date());
+    if (this.faults.refuseAuth) return 'not authorized (fault injected by the test)';
     const [identity, query = ''] = (username ?? '').split('/?');
     const [hubHostName, deviceId, moduleId, ...rest] = identity.split('/');
     if (hubHostName !== this.hubHostName || !moduleId || rest.length) return `username ${username} is not ${this.hubHostName}/<device>/<module>/?…`;
@@ -269,6 +275,11 @@ export class MqttGateway {
     } else if (path === '$iothub/twin/PATCH/properties/reported/' && requestId) {
       try {
         const version = module.twin.patchReported(JSON.parse(payload.toString()));
+        if (this.faults.loseReportedResponses > 0) {
+          this.faults.loseReportedResponses -= 1;
+          this.rejections.push(`${client.id}: reported patch ${requestId} applied, its response lost (fault injected by the test)`);
+          return;
+        }
         this.answerTwin(client, `${requestId}&$version=${version}`, 204);
       } catch (error) {
         const status = error instanceof HubError ? error.status : 400;

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { exponentialBackoff } from '../../src/module/backoff.js';
+
+describe('reconnect backoff', () => {
+  it('doubles each step, jittered between half the step and the step, up to the cap, and starts over after a success', () => {
+    const low = exponentialBackoff({ firstMs: 1_000, capMs: 300_000, random: () => 0 });
+    expect(Array.from({ length: 11 }, () => low.next())).toEqual([500, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 150_000, 150_000]);
+    const high = exponentialBackoff({ firstMs: 1_000, capMs: 300_000, random: () => 1 });
+    expect(Array.from({ length: 11 }, () => high.next()).at(-1)).toBe(300_000);
+    high.reset();
+    expect(high.next()).toBe(1_000);
+  });
+
+  it('spreads a fleet: devices that lost the hub together do not retry together', () => {
+    const delays = Array.from({ length: 100 }, () => {
+      const backoff = exponentialBackoff();
+      backoff.next();
+      backoff.next();
+      return backoff.next();
+    });
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(2_000);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(4_000);
+    expect(new Set(delays).size).toBeGreaterThan(50);
+  });
+});
