@@ -2,6 +2,7 @@
 // devices called out. Pure apart from reading cron expressions.
 import cron from 'node-cron';
 import type { Status } from '../checks/types.js';
+import { TWIN_REFRESH_MS } from '../report/twin.js';
 
 export const FLEET_STATUSES = ['ok', 'warning', 'error', 'stale'] as const;
 export type FleetStatus = (typeof FLEET_STATUSES)[number];
@@ -9,7 +10,7 @@ export type FleetStatus = (typeof FLEET_STATUSES)[number];
 /** What the query returns for each module twin that runs the agent. */
 export interface AgentTwinRow {
   deviceId: string;
-  health?: { status?: Status; lastCycle?: string; checks?: Record<string, { id?: string; status?: Status }> };
+  health?: { status?: Status; lastCycle?: string; asOf?: string; checks?: Record<string, { id?: string; status?: Status }> };
   /** The schedule the agent reported applying (config.applied.schedule). */
   schedule?: string;
 }
@@ -60,8 +61,11 @@ const SEVERITY: Record<string, number> = { error: 2, warning: 1 };
 
 export function deviceLine(row: AgentTwinRow, { now, staleMinutes }: { now: Date; staleMinutes?: number }): DeviceLine {
   const period = row.schedule ? schedulePeriodMinutes(row.schedule) : undefined;
-  const staleAfterMinutes = staleMinutes ?? (period ? period * SCHEDULE_PERIODS_BEFORE_STALE : DEFAULT_STALE_MINUTES);
-  const lastReport = row.health?.lastCycle ?? null;
+  // Agents from 0.1.0 on report `asOf`, refreshed at least every TWIN_REFRESH_MS rather than every
+  // cycle (reported patches are billed): such a device is stale only once that refresh is overdue.
+  const refreshMinutes = row.health?.lastCycle === undefined && row.health?.asOf !== undefined ? TWIN_REFRESH_MS / 60_000 : 0;
+  const staleAfterMinutes = staleMinutes ?? refreshMinutes + (period ? period * SCHEDULE_PERIODS_BEFORE_STALE : DEFAULT_STALE_MINUTES);
+  const lastReport = row.health?.lastCycle ?? row.health?.asOf ?? null;
   const reportedStatus = row.health?.status ?? null;
   const age = lastReport ? (now.getTime() - Date.parse(lastReport)) / 60_000 : Number.POSITIVE_INFINITY;
   const stale = !(age <= staleAfterMinutes) || reportedStatus === null;

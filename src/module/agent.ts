@@ -6,7 +6,7 @@ import device, { type ModuleClient } from 'azure-iot-device';
 import type { ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { readMountTable } from '../collect/mount-table.js';
-import { twinHealth } from '../report/twin.js';
+import { type TwinHealth, twinHealth } from '../report/twin.js';
 import { AGENT_NAME, AGENT_VERSION } from '../version.js';
 import { exponentialBackoff } from './backoff.js';
 import { createModuleClient } from './client.js';
@@ -90,14 +90,13 @@ async function start(settings: ModuleConfig, logger: Logger, stop: AbortSignal, 
     void reporter.flush();
     void sendTelemetry(telemetry.flush());
   });
+  let health: TwinHealth | undefined;
   const runner = new CycleRunner(
     () => settings.current,
     (cycle) => {
       logger.info({ status: cycle.report.status, counts: cycle.report.counts, durationMs: cycle.durationMs }, 'cycle finished');
-      reporter.report({
-        health: twinHealth(cycle.report, cycle.durationMs, settings.current.reportedSubjectsPerCheck),
-        agent: agentSection(startedAt, cycle),
-      });
+      health = twinHealth(cycle.report, settings.current.reportedSubjectsPerCheck, health);
+      reporter.report({ health, agent: agentSection(startedAt, cycle) });
       void sendTelemetry(telemetry.afterCycle(cycle.report, settings.current));
     },
   );

@@ -12,6 +12,12 @@ describe('fleet status of one device', () => {
     expect(deviceLine({ ...row, health: { ...row.health, lastCycle: ago(14) } }, { now }).status).toBe('warning');
   });
 
+  it('gives an agent that reports `asOf` (refreshed daily, not every cycle) until that refresh is overdue', () => {
+    const row = { deviceId: 'd', health: { status: 'ok' as const, asOf: ago(5 * 60) }, schedule: '*/5 * * * *' };
+    expect(deviceLine(row, { now })).toMatchObject({ status: 'ok', staleAfterMinutes: 24 * 60 + 15, lastReport: ago(5 * 60) });
+    expect(deviceLine({ ...row, health: { ...row.health, asOf: ago(24 * 60 + 16) } }, { now }).status).toBe('stale');
+  });
+
   it('falls back to 30 minutes without a readable schedule, and --stale-minutes overrides both', () => {
     expect(deviceLine({ deviceId: 'd', health: { status: 'ok', lastCycle: ago(29) }, schedule: 'every day' }, { now })).toMatchObject({ status: 'ok', staleAfterMinutes: DEFAULT_STALE_MINUTES });
     expect(deviceLine({ deviceId: 'd', health: { status: 'ok', lastCycle: ago(29) } }, { now, staleMinutes: 10 }).status).toBe('stale');

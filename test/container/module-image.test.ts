@@ -27,8 +27,8 @@ import { minimumNode } from '../support/node-engines.js';
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url);
 const MiB = 1024 ** 2;
-/** Generous, but a real bound: the app and its production dependencies measure about 48 MB. */
-const MAX_ADDED_BYTES = 100 * MiB;
+/** What the image may add to the Node base (issue #12's target); the bundle measures about 3.6 MB. */
+const MAX_ADDED_BYTES = 20 * 1000 ** 2;
 const CHECK_FLAGS = ['--log-warn-bytes', '2m', '--unused-volumes-warn-bytes', '1m'];
 const DAEMON_JSON = { 'log-driver': 'json-file', 'log-opts': { 'max-size': '10m', 'max-file': '3' } };
 /** Emulated, an ARM base takes minutes to make (or to wait for, when scripts/test.sh started it). */
@@ -120,7 +120,7 @@ console.log(JSON.stringify({
 /** Runs the agent in-process and prints its peak resident set size (KiB) when it exits. */
 const PEAK_RSS = `
 process.on('exit', () => process.stderr.write('peak-rss-kib ' + process.resourceUsage().maxRSS + '\\n'));
-await import('/app/dist/cli/main.js');`;
+await import('/app/dist/edge-health.js');`;
 
 /** What one platform's image showed: its build, its reports and the probes run in it. */
 interface PlatformRun {
@@ -215,7 +215,7 @@ describeWithEngine('the module images, run as deployment.template.json says', ()
 
   /** `edge-health` from the image's app, run on the host as the host-side CLI is. */
   async function runHostSide(app: string, args: string[]): Promise<{ code: number; stdout: string }> {
-    return run(process.execPath, [path.join(app, 'dist/cli/main.js'), ...args], { maxBuffer: 64 * MiB }).then(
+    return run(process.execPath, [path.join(app, 'dist/edge-health.js'), ...args], { maxBuffer: 64 * MiB }).then(
       ({ stdout }) => ({ code: 0, stdout }),
       (error: { code?: number; stdout?: string }) => {
         if (typeof error.code !== 'number' || !error.stdout) throw error;
@@ -279,6 +279,7 @@ describeWithEngine('the module images, run as deployment.template.json says', ()
           if (error.statusCode !== 404) throw error;
         });
     }
+    // vfs deletes every layer file by file: on a busy machine that outlasts the default hook timeout.
   }, 600_000);
 
   /** Results about what this test planted, the module's own containers and volumes left out. */
@@ -406,7 +407,7 @@ describeWithEngine('the module images, run as deployment.template.json says', ()
       expect(found).toMatchObject({ status: 'ok', details: { role: 'edge-ca', serial: edgeCa.serialNumber } });
     });
 
-    it('adds less than 100 MiB to the Node base image, and `check` fits in the memory limit', () => {
+    it('adds less than 20 MB to the Node base image, and `check` fits in the memory limit', () => {
       expect(shown.addedBytes).toBeGreaterThan(0);
       expect(shown.addedBytes).toBeLessThan(MAX_ADDED_BYTES);
       expect(shown.info.Size).toBe(shown.baseBytes + shown.addedBytes);

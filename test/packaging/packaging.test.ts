@@ -57,24 +57,23 @@ describe('the Dockerfiles', () => {
     expect(normalised[2]).toBe(normalised[0]);
   });
 
-  it('build in one stage and run, as a numeric non-root user, only what the build produced for production', () => {
+  it('build in one stage and run, as a numeric non-root user, only the bundle the build produced: no node_modules', () => {
     const [build, run, ...more] = stages('Dockerfile.amd64');
     expect(more).toEqual([]);
     expect(instructions('Dockerfile.amd64')).toContain('ARG BUILD_NODE_IMAGE=${NODE_IMAGE}');
     expect(build[0]).toBe('FROM ${BUILD_NODE_IMAGE} AS build');
     expect(build.join('\n')).toMatch(/^RUN npm ci .*--ignore-scripts/m);
-    expect(build.join('\n')).toMatch(/npm prune --omit=dev/);
+    expect(build.join('\n')).toMatch(/^RUN node scripts\/bundle\.mjs/m);
     expect(run[0]).toBe('FROM ${NODE_IMAGE}');
     expect(run).toContain('ENV NODE_ENV=production');
     expect(run.filter((line) => /^(COPY|ADD|RUN) /.test(line))).toEqual([
       'COPY --from=build /build/package.json ./',
-      'COPY --from=build /build/node_modules ./node_modules',
       'COPY --from=build /build/dist ./dist',
       'COPY --from=build --chown=1000:1000 /build/state /var/lib/edge-health',
     ]);
     const user = run.find((line) => line.startsWith('USER '));
     expect(user).toMatch(/^USER [1-9]\d*:[1-9]\d*$/);
-    expect(run).toContain('ENTRYPOINT ["node", "dist/cli/main.js"]');
+    expect(run).toContain('ENTRYPOINT ["node", "--max-semi-space-size=1", "--optimize-for-size", "dist/edge-health.js"]');
     expect(run).toContain('CMD ["run"]');
   });
 

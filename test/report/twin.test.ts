@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/settings.js';
 import { buildReport } from '../../src/report/build.js';
-import { TWIN_HEALTH_MAX_BYTES, twinHealth, twinKey } from '../../src/report/twin.js';
-import { container, logFiles, snapshot } from '../support/snapshot-builder.js';
+import { TWIN_HEALTH_MAX_BYTES, TWIN_REFRESH_MS, twinHealth, twinKey } from '../../src/report/twin.js';
+import { GiB, container, filesystem, logFiles, snapshot } from '../support/snapshot-builder.js';
 
 /** A host in trouble: many containers, each without limits and with a big unrotated log. */
 function troubledReport(containers: number) {
@@ -28,18 +28,18 @@ function twinViolations(value: unknown, path = 'health', depth = 1): string[] {
 
 describe('twin health', () => {
   it('keys checks by twin-safe names and keeps the stable id as a value', () => {
-    const health = twinHealth(troubledReport(2), 120, 3);
+    const health = twinHealth(troubledReport(2), 3);
     expect(Object.keys(health.checks)).toContain('disk_space');
     expect(health.checks.containers_limits.id).toBe('containers.limits');
     expect(twinKey('a.b$c d')).toBe('a_b_c_d');
   });
 
   it('obeys the twin rules: no arrays, no forbidden characters in names', () => {
-    expect(twinViolations(twinHealth(troubledReport(5), 120, 3))).toEqual([]);
+    expect(twinViolations(twinHealth(troubledReport(5), 3))).toEqual([]);
   });
 
   it('lists the worst subjects first with their key numbers and counts the rest', () => {
-    const health = twinHealth(troubledReport(5), 120, 3);
+    const health = twinHealth(troubledReport(5), 3);
     const logs = health.checks.logs_size;
     expect(Object.keys(logs.worst)).toEqual(['1', '2', '3']);
     expect(logs.worst['1'].status).toBe('error');
@@ -49,10 +49,64 @@ describe('twin health', () => {
 
   it('stays under its budget with 200 containers, shedding subjects rather than checks', () => {
     const report = troubledReport(200);
-    const health = twinHealth(report, 120, 20);
+    const health = twinHealth(report, 20);
     expect(Buffer.byteLength(JSON.stringify(health))).toBeLessThanOrEqual(TWIN_HEALTH_MAX_BYTES);
     expect(Object.keys(health.checks)).toHaveLength(report.checks.length);
     expect(health.checks.containers_limits.counts.warning).toBe(200);
     expect(health.checks.containers_limits.more).toBeGreaterThan(150);
+  });
+});
+
+/** A host whose free space drifts between cycles; below 20 % free disk.space is a warning. */
+function hostReport(availableBytes: number, collectedAt: string, extra: Parameters<typeof snapshot>[0] = {}) {
+  return buildReport(snapshot({ collectedAt, filesystems: { filesystems: [filesystem({ availableBytes })], unreadable: [], notMounted: [] }, ...extra }), defaultConfig());
+}
+const at = (minutes: number) => new Date(Date.parse('2024-05-01T12:00:00.000Z') + minutes * 60_000).toISOString();
+
+describe('twin health over cycles', () => {
+  it('stays exactly as reported while only messages and numbers drift, so no patch goes out', () => {
+    const first = twinHealth(hostReport(50 * GiB, at(0)), 3);
+    const later = twinHealth(hostReport(49 * GiB, at(5)), 3, first);
+    expect(later).toBe(first);
+    expect(first.checks.disk_space.worst['1'].numbers.freeBytes).toBe(50 * GiB);
+    expect(first).toMatchObject({ since: at(0), asOf: at(0) });
+  });
+
+  it('refreshes messages and numbers once a day without a change, keeping when the findings began', () => {
+    const first = twinHealth(hostReport(50 * GiB, at(0)), 3);
+    const dayLater = at(TWIN_REFRESH_MS / 60_000);
+    const refreshed = twinHealth(hostReport(49 * GiB, dayLater), 3, twinHealth(hostReport(49.5 * GiB, at(60)), 3, first));
+    expect(refreshed).toMatchObject({ since: at(0), asOf: dayLater });
+    expect(refreshed.checks.disk_space.worst['1'].numbers.freeBytes).toBe(49 * GiB);
+  });
+
+  it('reports a status change at once, with its messages and numbers', () => {
+    const first = twinHealth(hostReport(50 * GiB, at(0)), 3);
+    const low = twinHealth(hostReport(15 * GiB, at(5)), 3, first);
+    expect(low).toMatchObject({ status: 'warning', since: at(5), asOf: at(5) });
+    expect(low.checks.disk_space.worst['1']).toMatchObject({ status: 'warning', numbers: { freeBytes: 15 * GiB } });
+    expect(twinHealth(hostReport(50 * GiB, at(10)), 3, low)).toMatchObject({ status: 'ok', since: at(10) });
+  });
+
+  it('reports a new subject or a changed count even when every status stays the same', () => {
+    const one = { containers: [container({ name: 'a' })] };
+    const two = { containers: [container({ name: 'a' }), container({ name: 'b' })] };
+    const first = twinHealth(hostReport(50 * GiB, at(0), one), 3);
+    const more = twinHealth(hostReport(50 * GiB, at(5), two), 3, first);
+    expect(more.since).toBe(at(5));
+    expect(Object.values(more.checks.containers_limits.worst).map((s) => s.subject)).toEqual(['a', 'b']);
+    const renamed = twinHealth(hostReport(50 * GiB, at(10), { containers: [container({ name: 'c' }), container({ name: 'b' })] }), 3, more);
+    expect(renamed.since).toBe(at(10));
+  });
+
+  it('lists subjects of one status by name, so the engine listing them in another order is no change', () => {
+    const first = twinHealth(hostReport(50 * GiB, at(0), { containers: [container({ name: 'b' }), container({ name: 'a' })] }), 3);
+    expect(Object.values(first.checks.containers_limits.worst).map((s) => s.subject)).toEqual(['a', 'b']);
+    expect(twinHealth(hostReport(50 * GiB, at(5), { containers: [container({ name: 'a' }), container({ name: 'b' })] }), 3, first)).toBe(first);
+  });
+
+  it('refreshes when the clock went backwards instead of holding the old state until it catches up', () => {
+    const first = twinHealth(hostReport(50 * GiB, at(60)), 3);
+    expect(twinHealth(hostReport(49 * GiB, at(0)), 3, first)).toMatchObject({ since: at(60), asOf: at(0) });
   });
 });

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type ParsedLogLine, parseLogLines } from './iotedge-log.js';
 
-const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../dist/edge-health.js', import.meta.url));
 
 export interface AgentProcess {
   /** The log lines the agent wrote to stderr so far (in its default, IoT Edge format), as edgeAgent reads them. */

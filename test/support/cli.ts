@@ -3,7 +3,7 @@ import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { copyProgramForOtherUsers } from './program-copy.js';
 
-const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../dist/edge-health.js', import.meta.url));
 
 export interface CliRun {
   code: number;

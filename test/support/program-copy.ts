@@ -1,5 +1,6 @@
 // The built program in a folder any user can enter, for tests that run it as another user: the
-// checkout itself may sit in a folder only root can enter (CI clones into one). Hard links make
+// checkout itself may sit in a folder only root can enter (CI clones into one). The bundle needs
+// no node_modules, so the copy is what the image ships: dist/ and package.json. Hard links make
 // the copy instant on one filesystem; elsewhere the files are copied.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface ProgramCopy {
-  /** dist/cli/main.js inside the copy. */
+  /** dist/edge-health.js inside the copy. */
   main: string;
   remove(): void;
 }
@@ -18,15 +19,13 @@ export interface ProgramCopy {
 export function copyProgramForOtherUsers(): ProgramCopy {
   const dir = mkdtempSync(path.join(tmpdir(), 'edge-health-program-'));
   chmodSync(dir, 0o755);
-  for (const folder of ['dist', 'node_modules']) {
-    const from = path.join(ROOT, folder);
-    try {
-      execFileSync('cp', ['-al', from, dir], { stdio: 'ignore' });
-    } catch {
-      execFileSync('cp', ['-r', from, dir]);
-    }
+  const dist = path.join(ROOT, 'dist');
+  try {
+    execFileSync('cp', ['-al', dist, dir], { stdio: 'ignore' });
+  } catch {
+    execFileSync('cp', ['-r', dist, dir]);
   }
   copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
   chmodSync(path.join(dir, 'package.json'), 0o644);
-  return { main: path.join(dir, 'dist/cli/main.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { main: path.join(dir, 'dist/edge-health.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
