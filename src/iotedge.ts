@@ -1,5 +1,6 @@
 // What marks IoT Edge's own containers and which of their settings the checks read.
 // Shared by the collectors (what to keep) and the checks (how to read it).
+import { redactProxyCredentials } from './proxy.js';
 import type { ContainerInfo, Snapshot } from './snapshot.js';
 
 export const SYSTEM_MODULES = ['edgeAgent', 'edgeHub'] as const;
@@ -24,6 +25,10 @@ export const SYSTEM_ENV_ALLOWLIST = [
   'amqpSettings__enabled',
   'mqttSettings__enabled',
   'httpSettings__enabled',
+  'MaxRestartCount',
+  'https_proxy',
+  'http_proxy',
+  'no_proxy',
 ] as const;
 export type SystemEnvName = (typeof SYSTEM_ENV_ALLOWLIST)[number];
 
@@ -40,7 +45,12 @@ export function allowlistedEnv(env: string[] | Record<string, unknown>): Record<
       })
     : Object.entries(env).map(([name, value]) => [name, String(value)]);
   const allowed = new Set(SYSTEM_ENV_ALLOWLIST.map((name) => name.toLowerCase()));
-  return Object.fromEntries(entries.filter(([name]) => allowed.has(name.toLowerCase())));
+  return Object.fromEntries(
+    entries
+      .filter(([name]) => allowed.has(name.toLowerCase()))
+      // A proxy URL may carry a password: never kept.
+      .map(([name, value]) => [name, name.toLowerCase().endsWith('_proxy') ? redactProxyCredentials(value) : value]),
+  );
 }
 
 /** A variable from an allowlisted environment, matched case-insensitively; undefined when unset or empty. */

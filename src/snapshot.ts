@@ -13,6 +13,7 @@ export const SOURCE_NAMES = [
   'iotedgeConfig',
   'certificates',
   'diskHistory',
+  'restartHistory',
 ] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
@@ -40,6 +41,7 @@ export interface Snapshot {
   iotedgeConfig: IotEdgeConfig | null;
   certificates: CertificateScan | null;
   diskHistory: DiskHistory | null;
+  restartHistory: RestartHistory | null;
 }
 
 export interface DockerEngine {
@@ -58,6 +60,8 @@ export interface DockerEngine {
   cgroupVersion: string;
   memTotalBytes: number;
   cpus: number;
+  /** The engine's own proxy (systemd environment), credentials redacted; empty when none. */
+  proxy: { httpProxy: string; httpsProxy: string; noProxy: string };
 }
 
 export interface ContainerInfo {
@@ -73,7 +77,11 @@ export interface ContainerInfo {
     oomKilled: boolean;
     exitCode: number;
     startedAt: string;
+    /** When it last stopped; Docker's zero time (0001-01-01…) when it never did. */
+    finishedAt: string;
   };
+  /** Docker HEALTHCHECK state; absent when the container has no healthcheck (or has not started since it got one). */
+  health?: ContainerHealth;
   restartCount: number;
   restartPolicy: string;
   privileged: boolean;
@@ -90,6 +98,14 @@ export interface ContainerInfo {
   mounts: ContainerMount[];
   /** Only for the IoT Edge system modules (edgeAgent, edgeHub), and only the variables the checks read (src/iotedge.ts). */
   env?: Record<string, string>;
+}
+
+export interface ContainerHealth {
+  status: 'starting' | 'healthy' | 'unhealthy';
+  /** Consecutive failed probes. */
+  failingStreak: number;
+  /** The last probe's exit code and output (cut short: probes can print a lot); null before the first probe. */
+  lastProbe: { at: string; exitCode: number; output: string } | null;
 }
 
 export interface ContainerMount {
@@ -137,6 +153,8 @@ export interface DaemonConfig {
   found: boolean;
   logDriver?: string;
   logOpts?: Record<string, string>;
+  /** DNS servers every container gets, the "dns" list. */
+  dns?: string[];
   dataRoot?: string;
   storageDriver?: string;
 }
@@ -262,4 +280,15 @@ export interface FilesystemHistory {
   path: string;
   sizeBytes: number;
   samples: { at: string; availableBytes: number }[];
+}
+
+/** Restarts of each container seen between cycles, for modules.running. */
+export interface RestartHistory {
+  containers: {
+    containerId: string;
+    /** The first cycle that saw it: restarts before that are not counted. */
+    watchedSince: string;
+    /** Restarts seen within the last hour (Docker's restarts, and starts by edgeAgent). */
+    restartsLastHour: number;
+  }[];
 }

@@ -1,11 +1,14 @@
 // Every check, in report order. Adding a check is adding its file and one line here.
 import { certsExpiry } from './certs-expiry.js';
+import { containersHealth } from './containers-health.js';
 import { containersLimits } from './containers-limits.js';
 import { diskForecast } from './disk-forecast.js';
 import { diskInodes } from './disk-inodes.js';
 import { diskSpace } from './disk-space.js';
 import { logsPolicy } from './logs-policy.js';
 import { logsSize } from './logs-size.js';
+import { modulesRunning } from './modules-running.js';
+import { productionDns } from './production-dns.js';
 import { productionEdgeCa } from './production-edge-ca.js';
 import { productionHubMemory } from './production-hub-memory.js';
 import { productionImageGc } from './production-image-gc.js';
@@ -13,6 +16,7 @@ import { productionImageTags } from './production-image-tags.js';
 import { productionLogDriver } from './production-log-driver.js';
 import { productionMobyEngine } from './production-moby-engine.js';
 import { productionProtocolHeads } from './production-protocol-heads.js';
+import { productionProxy } from './production-proxy.js';
 import { productionSystemStorage } from './production-system-storage.js';
 import { productionUpdateMode } from './production-update-mode.js';
 import { productionUpstreamProtocol } from './production-upstream-protocol.js';
@@ -27,6 +31,8 @@ export const CHECKS: readonly Check[] = [
   logsSize,
   logsPolicy,
   containersLimits,
+  containersHealth,
+  modulesRunning,
   certsExpiry,
   productionEdgeCa,
   productionImageTags,
@@ -38,6 +44,8 @@ export const CHECKS: readonly Check[] = [
   productionMobyEngine,
   productionHubMemory,
   productionProtocolHeads,
+  productionDns,
+  productionProxy,
 ];
 
 export const CHECK_IDS: readonly string[] = CHECKS.map((check) => check.id);

@@ -11,6 +11,7 @@ import { connectEngine } from './docker-client.js';
 import { collectDockerEngine } from './docker-engine.js';
 import { type WatchedPath, collectFilesystems } from './filesystems.js';
 import { collectIotEdgeConfig } from './iotedge-config.js';
+import { type RestartHistoryState, collectRestartHistory } from './restart-history.js';
 import { type SourceRun, runSource } from './run-source.js';
 import { type VolumeSizeCache, collectVolumeSizes } from './volume-sizes.js';
 import { collectVolumes } from './volumes.js';
@@ -21,6 +22,8 @@ export interface CollectOptions {
   volumeSizeCache?: { current?: VolumeSizeCache };
   /** Kept by a long-running agent between cycles, like volumeSizeCache. */
   diskHistory?: { current?: DiskHistoryState };
+  /** Restarts seen between cycles, kept by a long-running agent like volumeSizeCache. */
+  restartHistory?: { current?: RestartHistoryState };
   /** The IoT Edge workload API; IoT Edge sets IOTEDGE_WORKLOADURI in every module. */
   workloadUri?: string;
   now?: () => Date;
@@ -30,6 +33,7 @@ export async function collectSnapshot({
   config,
   volumeSizeCache = {},
   diskHistory = {},
+  restartHistory = {},
   workloadUri = process.env.IOTEDGE_WORKLOADURI,
   now = () => new Date(),
 }: CollectOptions): Promise<Snapshot> {
@@ -87,6 +91,7 @@ export async function collectSnapshot({
           )
         : blocked(dockerRun),
   ]);
+  const restarts = list ? await run(async () => collectRestartHistory({ containers: list, at: collectedAt, memory: restartHistory })) : blocked(containers);
   const volumes = engine && list ? await run((signal) => collectVolumes(engine.docker, list, sizes.value, signal)) : blocked(containers);
   const [filesystems, daemonConfig, iotedgeConfig] = await hostSources;
   const [certificates, history] = await iotedgeSources;
@@ -103,6 +108,7 @@ export async function collectSnapshot({
     iotedgeConfig: iotedgeConfig.status,
     certificates: certificates.status,
     diskHistory: history.status,
+    restartHistory: restarts.status,
   };
   return {
     schemaVersion: 1,
@@ -119,6 +125,7 @@ export async function collectSnapshot({
     iotedgeConfig: iotedgeConfig.value,
     certificates: certificates.value,
     diskHistory: history.value,
+    restartHistory: restarts.value,
   };
 }
 

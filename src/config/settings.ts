@@ -128,6 +128,10 @@ export const SETTINGS = {
     'disk.forecast: warning when a filesystem will be full within this many days at its recent fill rate.'),
   constrainedMemoryBytes: setting('bytes', bytes, 2 * GiB,
     'production.hub-memory, production.protocol-heads: a host with less memory than this is a constrained device.'),
+  healthStartingWarnSeconds: setting('number', z.number().int().min(1).max(86400), 300,
+    'containers.health: warning when a container\'s HEALTHCHECK has said "starting" for longer than this.'),
+  crashLoopRestartsPerHour: setting('number', z.number().int().min(1).max(1000), 3,
+    'modules.running: warning when a module restarted this many times within the last hour (counted between cycles).'),
   logLevel: setting('string', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'warn',
     'Agent log level (logs go to standard error as JSON lines).', 'level'),
 };

@@ -1,6 +1,7 @@
 // One contract every registered check keeps, whatever it judges.
 import { describe, expect, it } from 'vitest';
 import { CHECKS, CHECK_IDS } from '../../src/checks/registry.js';
+import { OWNER_LABEL, OWNER_VALUE } from '../../src/iotedge.js';
 import type { CheckResult } from '../../src/checks/types.js';
 import { defaultConfig } from '../../src/config/settings.js';
 import { runCheck } from '../../src/report/build.js';
@@ -25,13 +26,14 @@ import {
 const STATUSES = ['ok', 'warning', 'error', 'skipped'];
 
 function healthy(): Snapshot {
-  const modules = [edgeAgent(), edgeHub(), container({ name: 'tempSensor' })];
+  const healthyProbe = { status: 'healthy' as const, failingStreak: 0, lastProbe: { at: '2024-05-01T11:59:30.000Z', exitCode: 0, output: 'ok' } };
+  const modules = [edgeAgent(), edgeHub(), container({ name: 'tempSensor', health: healthyProbe })];
   return snapshot({
     containers: modules,
     containerStats: modules.map((c) => ({ containerId: c.id, memoryUsageBytes: 10 * MiB, memoryLimitBytes: c.limits.memoryBytes })),
     containerLogs: modules.map((c) => logFiles({ containerId: c.id })),
     volumes: [volume({ name: 'edgeHub', usedBy: ['edgeHub'] }), volume({ name: 'sensor-data', usedBy: ['tempSensor'] })],
-    daemonConfig: { path: '/etc/docker/daemon.json', found: true, logDriver: 'local' },
+    daemonConfig: { path: '/etc/docker/daemon.json', found: true, logDriver: 'local', dns: ['10.0.0.53'] },
     filesystems: { filesystems: [filesystem(), filesystem({ path: '/var/lib/docker', watchedPaths: [{ path: '/var/lib/docker', role: 'dockerDataRoot' }] })], unreadable: [], notMounted: [] },
     iotedgeConfig: iotedgeConfig(),
     certificates: { iotedgeEvidence: ['/etc/aziot/config.toml'], certificates: [certificate()], unreadable: [] },
@@ -41,11 +43,11 @@ function healthy(): Snapshot {
 
 function troubled(): Snapshot {
   const modules = [
-    container({ name: 'leaky', state: { oomKilled: true, running: false, status: 'exited', exitCode: 137 }, restartCount: 40 }),
+    container({ name: 'leaky', labels: { [OWNER_LABEL]: OWNER_VALUE }, state: { oomKilled: true, running: false, status: 'exited', exitCode: 137 }, restartCount: 40 }),
     container({ name: 'wild', privileged: true, limits: { memoryBytes: 0, nanoCpus: 0 }, logConfig: { type: 'json-file', config: {} } }),
-    container({ name: 'hungry' }),
+    container({ name: 'hungry', health: { status: 'unhealthy', failingStreak: 4, lastProbe: { at: '2024-05-01T11:59:00.000Z', exitCode: 1, output: 'curl: (7) Failed to connect' } } }),
     container({ name: 'quiet', logConfig: { type: 'journald', config: {} } }),
-    edgeAgent({ image: 'mcr.microsoft.com/azureiotedge-agent:1.5', env: { UpstreamProtocol: 'AmqpWs' }, mounts: [] }),
+    edgeAgent({ image: 'mcr.microsoft.com/azureiotedge-agent:1.5', env: { UpstreamProtocol: 'AmqpWs', https_proxy: 'https://proxy:3128' }, mounts: [] }),
     edgeHub({ image: 'myregistry.azurecr.io/azureiotedge-hub:1.5.3.debug', env: {} }),
   ];
   const [leaky, wild, hungry] = modules;
@@ -109,6 +111,7 @@ const FIELD: Partial<Record<SourceName, keyof Snapshot>> = {
   iotedgeConfig: 'iotedgeConfig',
   certificates: 'certificates',
   diskHistory: 'diskHistory',
+  restartHistory: 'restartHistory',
 };
 
 function withFailedSource(base: Snapshot, source: SourceName, error: string): Snapshot {

@@ -42,11 +42,12 @@ export function snapshot(overrides: SnapshotOverrides = {}): Snapshot {
     containerLogs: [],
     volumes: [],
     // The checklist's advice, so the default log driver is nothing to flag.
-    daemonConfig: { path: '/etc/docker/daemon.json', found: true, logDriver: 'local' },
+    daemonConfig: { path: '/etc/docker/daemon.json', found: true, logDriver: 'local', dns: ['10.0.0.53'] },
     filesystems: { filesystems: [], unreadable: [], notMounted: [] },
     iotedgeConfig: { path: '/etc/aziot/config.toml', found: false },
     certificates: { iotedgeEvidence: [], certificates: [], unreadable: [] },
     diskHistory: { file: null, filesystems: [] },
+    restartHistory: { containers: [] },
     ...rest,
   };
 }
@@ -70,6 +71,7 @@ export function dockerEngine(overrides: Partial<DockerEngine> = {}): DockerEngin
     cgroupVersion: '2',
     memTotalBytes: 4 * GiB,
     cpus: 4,
+    proxy: { httpProxy: '', httpsProxy: '', noProxy: '' },
     ...overrides,
   };
 }
@@ -98,7 +100,7 @@ export function container(overrides: ContainerOverrides = {}): ContainerInfo {
     logPath: `/var/lib/docker/containers/id-${name}/id-${name}-json.log`,
     mounts: [],
     ...rest,
-    state: { status: 'running', running: true, oomKilled: false, exitCode: 0, startedAt: '2024-04-01T00:00:01.000Z', ...state },
+    state: { status: 'running', running: true, oomKilled: false, exitCode: 0, startedAt: '2024-04-01T00:00:01.000Z', finishedAt: '0001-01-01T00:00:00Z', ...state },
     limits: { memoryBytes: 64 * MiB, nanoCpus: 5e8, cpuQuota: 0, cpuPeriod: 0, pidsLimit: null, ...limits },
     logConfig: { type: 'json-file', config: { 'max-size': '10m' }, ...logConfig },
   };
