@@ -14,6 +14,7 @@ export const SOURCE_NAMES = [
   'certificates',
   'diskHistory',
   'restartHistory',
+  'moduleStores',
 ] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
@@ -42,6 +43,7 @@ export interface Snapshot {
   certificates: CertificateScan | null;
   diskHistory: DiskHistory | null;
   restartHistory: RestartHistory | null;
+  moduleStores: ModuleStores | null;
 }
 
 export interface DockerEngine {
@@ -291,4 +293,30 @@ export interface RestartHistory {
     /** Restarts seen within the last hour (Docker's restarts, and starts by edgeAgent). */
     restartsLastHour: number;
   }[];
+}
+
+/** edgeHub's and edgeAgent's stores (their StorageFolder) as the host holds them, for edgehub.store. */
+export interface ModuleStores {
+  stores: ModuleStore[];
+}
+
+export interface ModuleStore {
+  module: string;
+  /** StorageFolder inside the container; null when unset. */
+  storageFolder: string | null;
+  /** The host folder holding it; null when it is inside the container (nothing on the host to measure). */
+  hostPath: string | null;
+  /** Bytes of all files in it; null when not measured. */
+  totalBytes: number | null;
+  fileCount: number;
+  /** The walk stopped at its file limit: the counts are a lower bound. */
+  truncated: boolean;
+  /** RocksDB's info logs (LOG, LOG.old.*). */
+  rocksDbLogs: { count: number; bytes: number };
+  /** The filesystem holding the store. */
+  filesystem: { availableBytes: number; sizeBytes: number } | null;
+  /** totalBytes over recent cycles, oldest first, this one last. */
+  history: { at: string; bytes: number }[];
+  /** Why it could not be measured. */
+  error?: string;
 }

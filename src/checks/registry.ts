@@ -5,6 +5,7 @@ import { containersLimits } from './containers-limits.js';
 import { diskForecast } from './disk-forecast.js';
 import { diskInodes } from './disk-inodes.js';
 import { diskSpace } from './disk-space.js';
+import { edgehubStore } from './edgehub-store.js';
 import { logsPolicy } from './logs-policy.js';
 import { logsSize } from './logs-size.js';
 import { modulesRunning } from './modules-running.js';
@@ -33,6 +34,7 @@ export const CHECKS: readonly Check[] = [
   containersLimits,
   containersHealth,
   modulesRunning,
+  edgehubStore,
   certsExpiry,
   productionEdgeCa,
   productionImageTags,

@@ -11,6 +11,7 @@ import { connectEngine } from './docker-client.js';
 import { collectDockerEngine } from './docker-engine.js';
 import { type WatchedPath, collectFilesystems } from './filesystems.js';
 import { collectIotEdgeConfig } from './iotedge-config.js';
+import { type StoreHistoryState, collectModuleStores, storeLocations } from './module-stores.js';
 import { type RestartHistoryState, collectRestartHistory } from './restart-history.js';
 import { type SourceRun, runSource } from './run-source.js';
 import { type VolumeSizeCache, collectVolumeSizes } from './volume-sizes.js';
@@ -24,6 +25,8 @@ export interface CollectOptions {
   diskHistory?: { current?: DiskHistoryState };
   /** Restarts seen between cycles, kept by a long-running agent like volumeSizeCache. */
   restartHistory?: { current?: RestartHistoryState };
+  /** Sizes of edgeHub's and edgeAgent's stores over recent cycles, kept like volumeSizeCache. */
+  storeHistory?: { current?: StoreHistoryState };
   /** The IoT Edge workload API; IoT Edge sets IOTEDGE_WORKLOADURI in every module. */
   workloadUri?: string;
   now?: () => Date;
@@ -34,6 +37,7 @@ export async function collectSnapshot({
   volumeSizeCache = {},
   diskHistory = {},
   restartHistory = {},
+  storeHistory = {},
   workloadUri = process.env.IOTEDGE_WORKLOADURI,
   now = () => new Date(),
 }: CollectOptions): Promise<Snapshot> {
@@ -92,6 +96,9 @@ export async function collectSnapshot({
         : blocked(dockerRun),
   ]);
   const restarts = list ? await run(async () => collectRestartHistory({ containers: list, at: collectedAt, memory: restartHistory })) : blocked(containers);
+  const stores = list
+    ? await run((signal) => collectModuleStores({ hostRoot: config.hostRoot, stores: storeLocations(list), at: collectedAt, memory: storeHistory, signal }))
+    : blocked(containers);
   const volumes = engine && list ? await run((signal) => collectVolumes(engine.docker, list, sizes.value, signal)) : blocked(containers);
   const [filesystems, daemonConfig, iotedgeConfig] = await hostSources;
   const [certificates, history] = await iotedgeSources;
@@ -109,6 +116,7 @@ export async function collectSnapshot({
     certificates: certificates.status,
     diskHistory: history.status,
     restartHistory: restarts.status,
+    moduleStores: stores.status,
   };
   return {
     schemaVersion: 1,
@@ -126,6 +134,7 @@ export async function collectSnapshot({
     certificates: certificates.value,
     diskHistory: history.value,
     restartHistory: restarts.value,
+    moduleStores: stores.value,
   };
 }
 

@@ -19,6 +19,7 @@ import {
   filesystemHistory,
   iotedgeConfig,
   logFiles,
+  moduleStore,
   snapshot,
   volume,
 } from '../support/snapshot-builder.js';
@@ -38,6 +39,7 @@ function healthy(): Snapshot {
     iotedgeConfig: iotedgeConfig(),
     certificates: { iotedgeEvidence: ['/etc/aziot/config.toml'], certificates: [certificate()], unreadable: [] },
     diskHistory: { file: '/state/disk-history.json', filesystems: [filesystemHistory('/', [50 * GiB, 50 * GiB, 50 * GiB, 50 * GiB], { everyMinutes: 30 })] },
+    moduleStores: { stores: [moduleStore({ module: 'edgeAgent' }), moduleStore()] },
   });
 }
 
@@ -81,6 +83,12 @@ function troubled(): Snapshot {
       unreadable: [{ source: '/var/aziot/certs/broken.pem', role: 'extra', error: 'holds no certificate (neither PEM nor DER)' }],
     },
     diskHistory: { file: null, filesystems: [filesystemHistory('/', [40 * GiB, 30 * GiB, 20 * GiB, 10 * GiB], { everyMinutes: 60 })] },
+    moduleStores: {
+      stores: [
+        moduleStore({ module: 'edgeAgent', storageFolder: null, hostPath: null, totalBytes: null, history: [] }),
+        moduleStore({ totalBytes: 3 * GiB, rocksDbLogs: { count: 900, bytes: 180 * MiB } }),
+      ],
+    },
   });
 }
 
@@ -112,6 +120,7 @@ const FIELD: Partial<Record<SourceName, keyof Snapshot>> = {
   certificates: 'certificates',
   diskHistory: 'diskHistory',
   restartHistory: 'restartHistory',
+  moduleStores: 'moduleStores',
 };
 
 function withFailedSource(base: Snapshot, source: SourceName, error: string): Snapshot {

@@ -9,6 +9,7 @@ import {
   type FilesystemHistory,
   type FilesystemInfo,
   type IotEdgeConfigFound,
+  type ModuleStore,
   type Snapshot,
   type SourceName,
   type SourceStatus,
@@ -48,6 +49,7 @@ export function snapshot(overrides: SnapshotOverrides = {}): Snapshot {
     certificates: { iotedgeEvidence: [], certificates: [], unreadable: [] },
     diskHistory: { file: null, filesystems: [] },
     restartHistory: { containers: [] },
+    moduleStores: { stores: [] },
     ...rest,
   };
 }
@@ -214,5 +216,22 @@ export function filesystemHistory(path: string, availableBytes: number[], { ever
       at: new Date(end - (availableBytes.length - 1 - index) * everyMinutes * 60_000).toISOString(),
       availableBytes: bytes,
     })),
+  };
+}
+
+/** edgeHub's store on host storage: 20 MiB in 40 files, two small RocksDB info logs, 50 GiB free, no history yet. */
+export function moduleStore(overrides: Partial<ModuleStore> = {}): ModuleStore {
+  const module = overrides.module ?? 'edgeHub';
+  return {
+    module,
+    storageFolder: '/iotedge/storage',
+    hostPath: `/srv/${module}`,
+    totalBytes: 20 * MiB,
+    fileCount: 40,
+    truncated: false,
+    rocksDbLogs: { count: 2, bytes: 1 * MiB },
+    filesystem: { availableBytes: 50 * GiB, sizeBytes: 100 * GiB },
+    history: [{ at: COLLECTED_AT, bytes: overrides.totalBytes ?? 20 * MiB }],
+    ...overrides,
   };
 }
