@@ -15,6 +15,7 @@ export const SOURCE_NAMES = [
   'diskHistory',
   'restartHistory',
   'moduleStores',
+  'timeOffset',
 ] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
@@ -44,6 +45,7 @@ export interface Snapshot {
   diskHistory: DiskHistory | null;
   restartHistory: RestartHistory | null;
   moduleStores: ModuleStores | null;
+  timeOffset: TimeOffsets | null;
 }
 
 export interface DockerEngine {
@@ -320,3 +322,19 @@ export interface ModuleStore {
   /** Why it could not be measured. */
   error?: string;
 }
+
+/** The clock compared with each configured SNTP server, for time.offset. */
+export interface TimeOffsets {
+  servers: TimeServerAnswer[];
+}
+
+export type TimeServerAnswer =
+  | {
+      server: string;
+      ok: true;
+      /** The server's time minus this clock: positive when this clock is behind. */
+      offsetMs: number;
+      roundTripMs: number;
+      stratum: number;
+    }
+  | { server: string; ok: false; error: string };

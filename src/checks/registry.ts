@@ -21,6 +21,7 @@ import { productionProxy } from './production-proxy.js';
 import { productionSystemStorage } from './production-system-storage.js';
 import { productionUpdateMode } from './production-update-mode.js';
 import { productionUpstreamProtocol } from './production-upstream-protocol.js';
+import { timeOffset } from './time-offset.js';
 import type { Check } from './types.js';
 import { volumesUnused } from './volumes-unused.js';
 
@@ -35,6 +36,7 @@ export const CHECKS: readonly Check[] = [
   containersHealth,
   modulesRunning,
   edgehubStore,
+  timeOffset,
   certsExpiry,
   productionEdgeCa,
   productionImageTags,

@@ -14,6 +14,7 @@ import { collectIotEdgeConfig } from './iotedge-config.js';
 import { type StoreHistoryState, collectModuleStores, storeLocations } from './module-stores.js';
 import { type RestartHistoryState, collectRestartHistory } from './restart-history.js';
 import { type SourceRun, runSource } from './run-source.js';
+import { collectTimeOffset } from './time-offset.js';
 import { type VolumeSizeCache, collectVolumeSizes } from './volume-sizes.js';
 import { collectVolumes } from './volumes.js';
 
@@ -62,6 +63,10 @@ export async function collectSnapshot({
     run((signal) => collectDaemonConfig(config.hostRoot, config.daemonConfigPath, signal)),
     run((signal) => collectIotEdgeConfig(config.hostRoot, config.iotedgeConfigPath, signal)),
   ]);
+  // Network only: runs alongside the engine and host sources.
+  const timeOffset = config.timeServers.length > 0
+    ? run((signal) => collectTimeOffset({ servers: config.timeServers, signal }))
+    : Promise.resolve(notRun('no timeServers set'));
   const iotedgeSources = hostSources.then(([filesystems, , iotedgeConfig]) => {
     const scan = filesystems.value;
     return Promise.all([
@@ -102,6 +107,7 @@ export async function collectSnapshot({
   const volumes = engine && list ? await run((signal) => collectVolumes(engine.docker, list, sizes.value, signal)) : blocked(containers);
   const [filesystems, daemonConfig, iotedgeConfig] = await hostSources;
   const [certificates, history] = await iotedgeSources;
+  const clock = await timeOffset;
 
   const sources: Record<SourceName, SourceStatus> = {
     docker: dockerRun.status,
@@ -117,6 +123,7 @@ export async function collectSnapshot({
     diskHistory: history.status,
     restartHistory: restarts.status,
     moduleStores: stores.status,
+    timeOffset: clock.status,
   };
   return {
     schemaVersion: 1,
@@ -135,6 +142,7 @@ export async function collectSnapshot({
     diskHistory: history.value,
     restartHistory: restarts.value,
     moduleStores: stores.value,
+    timeOffset: clock.value,
   };
 }
 

@@ -40,6 +40,8 @@ function deviceOnly<S extends z.ZodType>(spec: Setting<S>): Setting<S> {
 const percent = z.number().min(0).max(100);
 const seconds = (max: number) => z.number().int().min(1).max(max);
 const names = z.array(z.string().min(1));
+/** host or host:port, as a time server or an upstream host is given. */
+const hostPort = z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/, 'expected host or host:port');
 const days = z.number().int().min(0).max(3650);
 /** Whole bytes, or a size such as "100MiB" or "1g". */
 const bytes = z.union([
@@ -132,6 +134,12 @@ export const SETTINGS = {
     'containers.health: warning when a container\'s HEALTHCHECK has said "starting" for longer than this.'),
   crashLoopRestartsPerHour: setting('number', z.number().int().min(1).max(1000), 3,
     'modules.running: warning when a module restarted this many times within the last hour (counted between cycles).'),
+  timeServers: setting('list', z.array(hostPort), ['time.windows.com', 'pool.ntp.org'],
+    'time.offset: SNTP servers (host or host:port, UDP port 123 by default) the clock is compared with; empty turns the check off. Unreachable servers are skipped.', 'servers'),
+  timeOffsetWarnSeconds: setting('number', z.number().min(0).max(86400), 10,
+    'time.offset: warning when the clock is off by more than this many seconds (as aziot check).'),
+  timeOffsetErrorSeconds: setting('number', z.number().min(0).max(86400), 300,
+    'time.offset: error when the clock is off by more than this many seconds: SAS tokens and TLS start failing.'),
   storeWarnBytes: setting('bytes', bytes, 1 * GiB,
     'edgehub.store: warning when edgeHub\'s or edgeAgent\'s store holds more than this.'),
   storeLogWarnBytes: setting('bytes', bytes, 100 * MiB,
@@ -150,6 +158,7 @@ export const ORDERED_PAIRS: [SettingKey, SettingKey][] = [
   ['inodesFreeWarnPercent', 'inodesFreeErrorPercent'],
   ['logErrorBytes', 'logWarnBytes'],
   ['certWarnDays', 'certErrorDays'],
+  ['timeOffsetErrorSeconds', 'timeOffsetWarnSeconds'],
 ];
 
 /** Settings an operator may change from the cloud (module twin desired properties). */

@@ -89,6 +89,7 @@ function troubled(): Snapshot {
         moduleStore({ totalBytes: 3 * GiB, rocksDbLogs: { count: 900, bytes: 180 * MiB } }),
       ],
     },
+    timeOffset: { servers: [{ server: 'pool.ntp.org', ok: false, error: 'ENOTFOUND' }, { server: '10.0.0.1', ok: true, offsetMs: -400_000, roundTripMs: 4, stratum: 3 }] },
   });
 }
 
@@ -121,6 +122,7 @@ const FIELD: Partial<Record<SourceName, keyof Snapshot>> = {
   diskHistory: 'diskHistory',
   restartHistory: 'restartHistory',
   moduleStores: 'moduleStores',
+  timeOffset: 'timeOffset',
 };
 
 function withFailedSource(base: Snapshot, source: SourceName, error: string): Snapshot {

@@ -50,6 +50,7 @@ export function snapshot(overrides: SnapshotOverrides = {}): Snapshot {
     diskHistory: { file: null, filesystems: [] },
     restartHistory: { containers: [] },
     moduleStores: { stores: [] },
+    timeOffset: { servers: [{ server: 'time.windows.com', ok: true, offsetMs: 120, roundTripMs: 30, stratum: 2 }] },
     ...rest,
   };
 }
