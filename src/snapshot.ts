@@ -16,6 +16,7 @@ export const SOURCE_NAMES = [
   'restartHistory',
   'moduleStores',
   'timeOffset',
+  'upstream',
 ] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
@@ -46,6 +47,7 @@ export interface Snapshot {
   restartHistory: RestartHistory | null;
   moduleStores: ModuleStores | null;
   timeOffset: TimeOffsets | null;
+  upstream: UpstreamProbe | null;
 }
 
 export interface DockerEngine {
@@ -202,6 +204,8 @@ export interface IotEdgeConfigFound {
   certificateFiles: { key: string; path: string; role: CertificateRole }[];
   /** Renewal of a device identity certificate IoT Edge issues itself (EST, local CA), when configured. */
   identityAutoRenew: RenewPolicy | null;
+  /** Where the device connects: the IoT Hub of manual provisioning (null with DPS), and the parent device of a nested one. */
+  upstream: { iothubHostname: string | null; parentHostname: string | null };
   /** The bootstrap edgeAgent: [agent.config] image and the allowlisted [agent.env] variables. */
   agent: { image: string | null; env: Record<string, string> };
   imageGarbageCollection: ImageGarbageCollection;
@@ -338,3 +342,24 @@ export type TimeServerAnswer =
       stratum: number;
     }
   | { server: string; ok: false; error: string };
+
+export type UpstreamProtocolPort = 'mqtt' | 'amqp' | 'websocket';
+
+/** From the agent's own network: the IoT Hub (or, on a nested device, the parent) resolved and connected to, for network.upstream. */
+export interface UpstreamProbe {
+  /** Where the host came from (setting, IOTEDGE_IOTHUBHOSTNAME, config.toml…); null target when none was found. */
+  target: { role: 'iothub' | 'parent'; host: string; from: string } | null;
+  /** The proxy WebSocket connections went through, credentials redacted; null without one. */
+  proxy: string | null;
+  dns: { ok: boolean; durationMs: number; addresses: string[]; error?: string } | null;
+  ports: {
+    protocol: UpstreamProtocolPort;
+    port: number;
+    viaProxy: boolean;
+    ok: boolean;
+    /** Time to the TCP connection (through the proxy: to the tunnel), then to the end of the TLS handshake. */
+    tcpMs: number | null;
+    tlsMs: number | null;
+    error?: string;
+  }[];
+}

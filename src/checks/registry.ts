@@ -9,6 +9,7 @@ import { edgehubStore } from './edgehub-store.js';
 import { logsPolicy } from './logs-policy.js';
 import { logsSize } from './logs-size.js';
 import { modulesRunning } from './modules-running.js';
+import { networkUpstream } from './network-upstream.js';
 import { productionDns } from './production-dns.js';
 import { productionEdgeCa } from './production-edge-ca.js';
 import { productionHubMemory } from './production-hub-memory.js';
@@ -37,6 +38,7 @@ export const CHECKS: readonly Check[] = [
   modulesRunning,
   edgehubStore,
   timeOffset,
+  networkUpstream,
   certsExpiry,
   productionEdgeCa,
   productionImageTags,

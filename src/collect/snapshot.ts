@@ -15,6 +15,7 @@ import { type StoreHistoryState, collectModuleStores, storeLocations } from './m
 import { type RestartHistoryState, collectRestartHistory } from './restart-history.js';
 import { type SourceRun, runSource } from './run-source.js';
 import { collectTimeOffset } from './time-offset.js';
+import { collectUpstream, upstreamTarget } from './upstream.js';
 import { type VolumeSizeCache, collectVolumeSizes } from './volume-sizes.js';
 import { collectVolumes } from './volumes.js';
 
@@ -67,6 +68,21 @@ export async function collectSnapshot({
   const timeOffset = config.timeServers.length > 0
     ? run((signal) => collectTimeOffset({ servers: config.timeServers, signal }))
     : Promise.resolve(notRun('no timeServers set'));
+  const upstreamSource = hostSources.then(([, , iotedgeConfig]) =>
+    run((signal) =>
+      collectUpstream({
+        target: upstreamTarget({ iothubHostname: config.iothubHostname, parentHostname: config.parentHostname, env: process.env, iotedgeConfig: iotedgeConfig.value }),
+        ports: [
+          { protocol: 'mqtt', port: config.upstreamMqttPort },
+          { protocol: 'amqp', port: config.upstreamAmqpPort },
+          { protocol: 'websocket', port: config.upstreamWebSocketPort },
+        ],
+        // The agent's own proxy, as IoT Edge gives every module that needs one.
+        proxy: process.env.https_proxy ?? process.env.HTTPS_PROXY ?? '',
+        signal,
+      }),
+    ),
+  );
   const iotedgeSources = hostSources.then(([filesystems, , iotedgeConfig]) => {
     const scan = filesystems.value;
     return Promise.all([
@@ -108,6 +124,7 @@ export async function collectSnapshot({
   const [filesystems, daemonConfig, iotedgeConfig] = await hostSources;
   const [certificates, history] = await iotedgeSources;
   const clock = await timeOffset;
+  const upstream = await upstreamSource;
 
   const sources: Record<SourceName, SourceStatus> = {
     docker: dockerRun.status,
@@ -124,6 +141,7 @@ export async function collectSnapshot({
     restartHistory: restarts.status,
     moduleStores: stores.status,
     timeOffset: clock.status,
+    upstream: upstream.status,
   };
   return {
     schemaVersion: 1,
@@ -143,6 +161,7 @@ export async function collectSnapshot({
     restartHistory: restarts.value,
     moduleStores: stores.value,
     timeOffset: clock.value,
+    upstream: upstream.value,
   };
 }
 

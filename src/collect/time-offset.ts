@@ -3,6 +3,7 @@
 import { createSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import type { TimeOffsets, TimeServerAnswer } from '../snapshot.js';
+import { withTimeout } from './deadline.js';
 import { describeError } from './run-source.js';
 
 export const SNTP_PORT = 123;
@@ -30,7 +31,7 @@ async function ask(server: string, signal: AbortSignal, timeoutMs: number, now: 
   const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
   try {
     const { host, port } = splitHostPort(server);
-    const address = await withDeadline(lookup(host), deadline);
+    const address = await withTimeout(lookup(host), timeoutMs, deadline, 'DNS');
     const measured = await query(address.address, address.family === 6 ? 'udp6' : 'udp4', port, deadline, now);
     return { server, ok: true, ...measured };
   } catch (error) {
@@ -105,13 +106,4 @@ export function splitHostPort(server: string, defaultPort = SNTP_PORT): { host: 
   const colon = server.lastIndexOf(':');
   if (colon < 0) return { host: server, port: defaultPort };
   return { host: server.slice(0, colon), port: Number(server.slice(colon + 1)) };
-}
-
-function withDeadline<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Error('aborted'));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

@@ -43,6 +43,7 @@ const names = z.array(z.string().min(1));
 /** host or host:port, as a time server or an upstream host is given. */
 const hostPort = z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/, 'expected host or host:port');
 const days = z.number().int().min(0).max(3650);
+const port = z.number().int().min(1).max(65535);
 /** Whole bytes, or a size such as "100MiB" or "1g". */
 const bytes = z.union([
   z.number().int().min(0),
@@ -140,6 +141,13 @@ export const SETTINGS = {
     'time.offset: warning when the clock is off by more than this many seconds (as aziot check).'),
   timeOffsetErrorSeconds: setting('number', z.number().min(0).max(86400), 300,
     'time.offset: error when the clock is off by more than this many seconds: SAS tokens and TLS start failing.'),
+  iothubHostname: deviceOnly(setting('string', z.string(), '',
+    'network.upstream: the IoT Hub host to reach; empty: IOTEDGE_IOTHUBHOSTNAME (set in every module), else [provisioning] iothub_hostname in config.toml.', 'host')),
+  parentHostname: deviceOnly(setting('string', z.string(), '',
+    'network.upstream: the parent device of a nested device, reached instead of the IoT Hub; empty: IOTEDGE_PARENTHOSTNAME, else parent_hostname in config.toml.', 'host')),
+  upstreamMqttPort: deviceOnly(setting('number', port, 8883, 'network.upstream: port of MQTT to the IoT Hub or parent.', 'port')),
+  upstreamAmqpPort: deviceOnly(setting('number', port, 5671, 'network.upstream: port of AMQP to the IoT Hub or parent.', 'port')),
+  upstreamWebSocketPort: deviceOnly(setting('number', port, 443, 'network.upstream: port of AMQP and MQTT over WebSocket (AmqpWs, MqttWs), the one a proxy passes.', 'port')),
   storeWarnBytes: setting('bytes', bytes, 1 * GiB,
     'edgehub.store: warning when edgeHub\'s or edgeAgent\'s store holds more than this.'),
   storeLogWarnBytes: setting('bytes', bytes, 100 * MiB,

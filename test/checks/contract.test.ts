@@ -21,6 +21,7 @@ import {
   logFiles,
   moduleStore,
   snapshot,
+  upstreamProbe,
   volume,
 } from '../support/snapshot-builder.js';
 
@@ -89,6 +90,13 @@ function troubled(): Snapshot {
         moduleStore({ totalBytes: 3 * GiB, rocksDbLogs: { count: 900, bytes: 180 * MiB } }),
       ],
     },
+    upstream: upstreamProbe({
+      ports: [
+        { protocol: 'mqtt', port: 8883, viaProxy: false, ok: false, tcpMs: null, tlsMs: null, error: 'ECONNREFUSED' },
+        { protocol: 'amqp', port: 5671, viaProxy: false, ok: false, tcpMs: null, tlsMs: null, error: 'TCP connect: no answer within 5000 ms' },
+        { protocol: 'websocket', port: 443, viaProxy: false, ok: true, tcpMs: 20, tlsMs: 60 },
+      ],
+    }),
     timeOffset: { servers: [{ server: 'pool.ntp.org', ok: false, error: 'ENOTFOUND' }, { server: '10.0.0.1', ok: true, offsetMs: -400_000, roundTripMs: 4, stratum: 3 }] },
   });
 }
@@ -123,6 +131,7 @@ const FIELD: Partial<Record<SourceName, keyof Snapshot>> = {
   restartHistory: 'restartHistory',
   moduleStores: 'moduleStores',
   timeOffset: 'timeOffset',
+  upstream: 'upstream',
 };
 
 function withFailedSource(base: Snapshot, source: SourceName, error: string): Snapshot {

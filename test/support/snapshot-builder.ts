@@ -13,6 +13,7 @@ import {
   type Snapshot,
   type SourceName,
   type SourceStatus,
+  type UpstreamProbe,
   type VolumeInfo,
   SOURCE_NAMES,
 } from '../../src/snapshot.js';
@@ -51,6 +52,7 @@ export function snapshot(overrides: SnapshotOverrides = {}): Snapshot {
     restartHistory: { containers: [] },
     moduleStores: { stores: [] },
     timeOffset: { servers: [{ server: 'time.windows.com', ok: true, offsetMs: 120, roundTripMs: 30, stratum: 2 }] },
+    upstream: upstreamProbe(),
     ...rest,
   };
 }
@@ -181,6 +183,7 @@ export function iotedgeConfig(overrides: Partial<Omit<IotEdgeConfigFound, 'found
     edgeCa: { source: 'files', method: null, certPath: '/var/aziot/certs/edge-ca.pem', quickstartExpiryDays: null, autoRenew: null },
     certificateFiles: [{ key: 'edge_ca.cert', path: '/var/aziot/certs/edge-ca.pem', role: 'edge-ca' }],
     identityAutoRenew: null,
+    upstream: { iothubHostname: 'contoso.azure-devices.net', parentHostname: null },
     agent: { image: 'mcr.microsoft.com/azureiotedge-agent:1.5.3', env: {} },
     imageGarbageCollection: { configured: false, enabled: true, cleanupRecurrence: '1d', imageAgeCleanupThreshold: '7d', cleanupTime: '00:00' },
     ...overrides,
@@ -233,6 +236,21 @@ export function moduleStore(overrides: Partial<ModuleStore> = {}): ModuleStore {
     rocksDbLogs: { count: 2, bytes: 1 * MiB },
     filesystem: { availableBytes: 50 * GiB, sizeBytes: 100 * GiB },
     history: [{ at: COLLECTED_AT, bytes: overrides.totalBytes ?? 20 * MiB }],
+    ...overrides,
+  };
+}
+
+/** The IoT Hub resolved and every port connected, straight (no proxy). */
+export function upstreamProbe(overrides: Partial<UpstreamProbe> = {}): UpstreamProbe {
+  return {
+    target: { role: 'iothub', host: 'contoso.azure-devices.net', from: 'IOTEDGE_IOTHUBHOSTNAME' },
+    proxy: null,
+    dns: { ok: true, durationMs: 3, addresses: ['20.0.0.1'] },
+    ports: [
+      { protocol: 'mqtt', port: 8883, viaProxy: false, ok: true, tcpMs: 20, tlsMs: 60 },
+      { protocol: 'amqp', port: 5671, viaProxy: false, ok: true, tcpMs: 20, tlsMs: 60 },
+      { protocol: 'websocket', port: 443, viaProxy: false, ok: true, tcpMs: 20, tlsMs: 60 },
+    ],
     ...overrides,
   };
 }
