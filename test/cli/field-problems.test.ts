@@ -10,7 +10,9 @@ import type { Report } from '../../src/report/build.js';
 import { runCli } from '../support/cli.js';
 import { Plant, TEST_IMAGE, describeWithEngine } from '../support/engine.js';
 import { IotEdgeModules } from '../support/iotedge-modules.js';
+import { CertificateFactory, daysFromNow } from '../support/certificates.js';
 import { type SntpServer, startSntpServer } from '../support/sntp-server.js';
+import { type Listening, closedPort, startTlsServer } from '../support/upstream-servers.js';
 
 const MiB = 1024 ** 2;
 const SECOND_NS = 1e9;
@@ -21,11 +23,16 @@ describeWithEngine('edge-health check on a device with field problems planted', 
   const modules = new IotEdgeModules(plant.docker);
   const host = mkdtempSync(path.join(tmpdir(), 'edge-health-field-'));
   let sntp: SntpServer;
+  const certificates = new CertificateFactory();
+  let amqp: Listening;
   let report: Report;
   let code: number;
 
   beforeAll(async () => {
     sntp = await startSntpServer(200_000);
+    // The hub's AMQP port answers TLS; its WebSocket port (the fallback) is closed.
+    amqp = await startTlsServer(certificates.issue('127.0.0.1', { notAfter: daysFromNow(30) }));
+    const websocketPort = await closedPort();
     const daemonJson = path.join(host, 'daemon.json');
     writeFileSync(daemonJson, '{"log-driver": "local"}');
     const hubStore = path.join(host, 'edgeHub');
@@ -53,12 +60,18 @@ describeWithEngine('edge-health check on a device with field problems planted', 
     const healthy = await plant.container({ name: 'healthy', memoryBytes: 32 * MiB, nanoCpus: 5e8, healthcheck: probe(['CMD', 'true']) });
     await Promise.all([untilHealth(unhealthy, 'unhealthy'), untilHealth(healthy, 'healthy')]);
 
-    const run = await runCli(['check', '--json', '--time-servers', sntp.address, '--daemon-config-path', daemonJson]);
+    const run = await runCli(
+      ['check', '--json', '--time-servers', sntp.address, '--daemon-config-path', daemonJson,
+        '--upstream-amqp-port', String(amqp.port), '--upstream-web-socket-port', String(websocketPort)],
+      { IOTEDGE_IOTHUBHOSTNAME: '127.0.0.1', https_proxy: undefined, HTTPS_PROXY: undefined },
+    );
     code = run.code;
     report = JSON.parse(run.stdout) as Report;
   });
   afterAll(async () => {
     await sntp?.close();
+    await amqp?.close();
+    rmSync(certificates.dir, { recursive: true, force: true });
     await modules.removeAll();
     await plant.cleanup();
     rmSync(host, { recursive: true, force: true });
@@ -105,6 +118,12 @@ describeWithEngine('edge-health check on a device with field problems planted', 
     expect(hub).toMatchObject({ status: 'warning', details: { rocksDbLogCount: 18, rocksDbLogBytes: 180 * MiB, hostPath: path.join(host, 'edgeHub') } });
     expect(hub.message).toContain("edgeHub's persistent store has no size cap of its own");
     expect(result('edgehub.store', 'edgeAgent')).toMatchObject({ status: 'ok', details: { rocksDbLogCount: 1 } });
+  });
+
+  it('reaches the hub on AMQP (edgeHub\'s protocol is AmqpWs here: 443 closed is an error)', () => {
+    const upstream = result('network.upstream', '127.0.0.1');
+    expect(upstream).toMatchObject({ status: 'error', details: { upstreamProtocol: 'AmqpWs', ports: { amqp: { ok: true }, websocket: { ok: false } } } });
+    expect(upstream.message).toMatch(/^UpstreamProtocol AmqpWs cannot connect: WebSocket \d+: .*ECONNREFUSED/);
   });
 
   it('exits 1 for the unhealthy container, and says how to fix every warning and error', () => {
