@@ -1,7 +1,12 @@
-// Prints vitest's own counts from its JSON report as the one line CI reads: "N passed, N failed, N skipped".
+// Prints vitest's counts from its JSON report as the one line CI reads: "N passed, N failed, N skipped".
+// A red run never prints "0 failed": a file that failed without a failing test (a beforeAll or
+// afterAll hook threw, the file did not load) counts as one failure, and so does a run that vitest
+// itself marked unsuccessful or that exited non-zero (the optional second argument) with nothing
+// else counted.
 import { readFileSync } from 'node:fs';
 
 const file = process.argv[2] ?? 'test-results/vitest.json';
+const runStatus = Number(process.argv[3] ?? 0);
 let report;
 try {
   report = JSON.parse(readFileSync(file, 'utf8'));
@@ -11,6 +16,16 @@ try {
   process.exit(1);
 }
 const skipped = report.numPendingTests + report.numTodoTests;
-// A file that failed to load counts as a failure even though none of its tests ran.
-const failedFiles = report.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
-console.log(`${report.numPassedTests} passed, ${report.numFailedTests + failedFiles} failed, ${skipped} skipped`);
+const failedOutsideTests = report.testResults.filter(
+  (result) => result.status === 'failed' && !result.assertionResults.some((test) => test.status === 'failed'),
+);
+for (const result of failedOutsideTests) {
+  console.error(`test-summary: ${result.name} failed outside its tests (a hook or the file itself): ${result.message || 'see the log above'}`);
+}
+let failed = report.numFailedTests + failedOutsideTests.length;
+if (failed === 0 && (report.success === false || runStatus !== 0)) {
+  console.error(`test-summary: the run failed (${report.success === false ? 'vitest marked it unsuccessful' : `exit status ${runStatus}`}) though no test did`);
+  failed = 1;
+}
+console.log(`${report.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
+if (failed > 0) process.exitCode = 1;

@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_IDS } from '../../src/checks/registry.js';
 import type { CheckResult } from '../../src/checks/types.js';
@@ -17,6 +16,7 @@ import { CertificateFactory, type Issued, daysFromNow } from '../support/certifi
 import { runCli } from '../support/cli.js';
 import { Plant, describeWithEngine, testDocker } from '../support/engine.js';
 import { IotEdgeModules } from '../support/iotedge-modules.js';
+import { type ProgramCopy, copyProgramForOtherUsers } from '../support/program-copy.js';
 import { type WorkloadApi, startWorkloadApi } from '../support/workload-api.js';
 
 const HOUR = 3600 * 1000;
@@ -311,22 +311,24 @@ describeWithEngine('edge-health check on an IoT Edge device', () => {
 
   describe('as a non-root module', () => {
     let report: Report;
+    let program: ProgramCopy;
 
     beforeAll(async () => {
+      program = copyProgramForOtherUsers();
       // As on a real device: config.toml for root only, the certd store for its own user only.
       chmodSync(path.join(troubledRoot, 'etc/aziot/config.toml'), 0o600);
       chmodSync(path.join(troubledRoot, CERTD_CERTS_DIR), 0o700);
-      const main = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
       const stdout = await new Promise<string>((resolve) => {
         execFile(
           process.execPath,
-          [main, 'check', '--json', '--host-root', troubledRoot, '--certificate-paths', '/opt/certs/valid.pem'],
+          [program.main, 'check', '--json', '--host-root', troubledRoot, '--certificate-paths', '/opt/certs/valid.pem'],
           { uid: NOBODY, gid: NOBODY, env: { PATH: process.env.PATH, IOTEDGE_WORKLOADURI: troubledApi.uri, DOCKER_HOST: process.env.DOCKER_HOST } },
           (_, out) => resolve(out),
         );
       });
       report = JSON.parse(stdout) as Report;
     });
+    afterAll(() => program.remove());
 
     it('notes the certificate store it may not read, instead of a warning per file', () => {
       expect(report.sources.certificates).toMatchObject({ ok: true, note: expect.stringContaining(`${CERTD_CERTS_DIR} is not readable by this user`) });
