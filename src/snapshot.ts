@@ -1,24 +1,9 @@
 // Everything one cycle collected, as plain JSON-serialisable data. Checks read only this.
 // A source that failed leaves its field null and says why in `sources`.
+// The source fields come from the source registry (collect/sources.ts), one per source.
+import type { SourceFields, SourceName } from './collect/sources.js';
 
-export const SOURCE_NAMES = [
-  'docker',
-  'containers',
-  'containerStats',
-  'containerLogs',
-  'volumes',
-  'volumeSizes',
-  'daemonConfig',
-  'filesystems',
-  'iotedgeConfig',
-  'certificates',
-  'diskHistory',
-  'restartHistory',
-  'moduleStores',
-  'timeOffset',
-  'upstream',
-] as const;
-export type SourceName = (typeof SOURCE_NAMES)[number];
+export type { SourceName };
 
 export interface SourceStatus {
   ok: boolean;
@@ -29,26 +14,12 @@ export interface SourceStatus {
   note?: string;
 }
 
-export interface Snapshot {
+export type Snapshot = {
   schemaVersion: 1;
   collectedAt: string;
   hostRoot: string;
   sources: Record<SourceName, SourceStatus>;
-  docker: DockerEngine | null;
-  containers: ContainerInfo[] | null;
-  containerStats: ContainerStats[] | null;
-  containerLogs: ContainerLogFiles[] | null;
-  volumes: VolumeInfo[] | null;
-  daemonConfig: DaemonConfig | null;
-  filesystems: FilesystemScan | null;
-  iotedgeConfig: IotEdgeConfig | null;
-  certificates: CertificateScan | null;
-  diskHistory: DiskHistory | null;
-  restartHistory: RestartHistory | null;
-  moduleStores: ModuleStores | null;
-  timeOffset: TimeOffsets | null;
-  upstream: UpstreamProbe | null;
-}
+} & SourceFields;
 
 export interface DockerEngine {
   /** Where the engine was reached, e.g. unix:///var/run/docker.sock. */

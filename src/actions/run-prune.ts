@@ -2,7 +2,7 @@
 // read the engine now, plan, and (unless it is a dry run) carry the plan out one item at a time.
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { type EngineConnection, connectEngine } from '../collect/docker-client.js';
+import { type EngineConnection, connectEngine, defaultEngineEndpoint } from '../collect/docker-client.js';
 import { describeError, runSource } from '../collect/run-source.js';
 import type { Config } from '../config/settings.js';
 import { createLogger } from '../log.js';
@@ -37,7 +37,7 @@ export function runPrune(kind: PruneKind, payload: unknown, deps: PruneDeps): Pr
 
 async function prune<S extends z.ZodType<{ dryRun: boolean }>, State>(spec: PruneSpec<S, State>, payload: unknown, deps: PruneDeps): Promise<PruneResult> {
   const started = performance.now();
-  const { config, lock, requestedBy, connect = connectEngine, now = () => new Date() } = deps;
+  const { config, lock, requestedBy, connect = (signal) => connectEngine(defaultEngineEndpoint(), signal), now = () => new Date() } = deps;
   const log = actionLog(deps.logger ?? createLogger(config.logLevel)).child({ action: spec.action, requestedBy });
 
   const parsed = parsePayload(spec.payload, payload);

@@ -1,3 +1,4 @@
+import { cite } from './checklist.js';
 import type { Config } from '../config/settings.js';
 import { iotedgeEvidence } from '../iotedge.js';
 import type { CertificateInfo, CertificateRole, RenewPolicy, Snapshot } from '../snapshot.js';
@@ -9,9 +10,9 @@ const MINUTE_MS = 60 * 1000;
 /** How to replace a certificate nobody renews, by what it is for. */
 const REPLACE: Record<CertificateRole, string> = {
   'edge-ca':
-    'Install a renewed edge CA certificate where [edge_ca] cert in /etc/aziot/config.toml points and run `sudo iotedge config apply`, or have IoT Edge renew it itself by issuing it over EST (production checklist: "Install production certificates").',
+    'Install a renewed edge CA certificate where [edge_ca] cert in /etc/aziot/config.toml points and run `sudo iotedge config apply`, or have IoT Edge renew it itself by issuing it over EST (' + cite('Install production certificates') + ').',
   'trust-bundle':
-    'Put the renewed CA certificates in the file trust_bundle_cert names in /etc/aziot/config.toml and run `sudo iotedge config apply` (production checklist: "Install production certificates").',
+    'Put the renewed CA certificates in the file trust_bundle_cert names in /etc/aziot/config.toml and run `sudo iotedge config apply` (' + cite('Install production certificates') + ').',
   identity:
     'Renew the device identity certificate, register the new one (or its CA) with IoT Hub or DPS where needed, and run `sudo iotedge config apply`.',
   module: 'Restart the module so it asks IoT Edge for a new certificate; one left from an earlier generation of the module can be deleted.',
@@ -30,6 +31,7 @@ export const certsExpiry: Check = {
   id: 'certs.expiry',
   title: 'Certificate expiry',
   needs: ['certificates'],
+  uses: ['containers', 'iotedgeConfig'],
   run(snapshot, config) {
     const scan = snapshot.certificates;
     if (!scan) return [];

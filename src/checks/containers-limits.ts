@@ -1,3 +1,4 @@
+import { cite } from './checklist.js';
 import { formatBytes } from '../config/size.js';
 import type { Config } from '../config/settings.js';
 import type { ContainerInfo, ContainerStats } from '../snapshot.js';
@@ -11,12 +12,13 @@ interface Problem {
 }
 
 const LIMITS_FIX =
-  'Set HostConfig.Memory and HostConfig.NanoCpus in the module\'s createOptions (production checklist: "Limit container access to host resources").';
+  'Set HostConfig.Memory and HostConfig.NanoCpus in the module\'s createOptions (' + cite('Limit container access to host resources') + ').';
 
 export const containersLimits: Check = {
   id: 'containers.limits',
   title: 'Container limits and stability',
   needs: ['containers'],
+  uses: ['containerStats'],
   run(snapshot, config) {
     const stats = new Map((snapshot.containerStats ?? []).map((s) => [s.containerId, s]));
     return (snapshot.containers ?? []).map((container) => judge(container, stats.get(container.id), config));

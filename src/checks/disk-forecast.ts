@@ -1,3 +1,4 @@
+import { cite } from './checklist.js';
 import { formatBytes } from '../config/size.js';
 import type { FilesystemHistory } from '../snapshot.js';
 import type { Check, Finding } from './types.js';
@@ -11,7 +12,7 @@ const MIN_SAMPLES = 3;
 const MIN_SPAN_MS = HOUR_MS;
 
 const REMEDIATION =
-  'Find what is writing (container logs, volumes, images) and free space or grow the disk before it fills: prune unused volumes and images, cap container logs (production checklist: "Manage volumes", "Set up default logging driver").';
+  'Find what is writing (container logs, volumes, images) and free space or grow the disk before it fills: prune unused volumes and images, cap container logs (' + cite('Manage volumes', 'Set up default logging driver') + ').';
 
 export const diskForecast: Check = {
   id: 'disk.forecast',

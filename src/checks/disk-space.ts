@@ -1,3 +1,4 @@
+import { cite } from './checklist.js';
 import { formatBytes } from '../config/size.js';
 import { judgeFreeShare } from './free-share.js';
 import type { Check } from './types.js';
@@ -16,6 +17,6 @@ export const diskSpace: Check = {
       warnPercent: config.diskFreeWarnPercent,
       errorPercent: config.diskFreeErrorPercent,
       remediation:
-        'Free space: prune unused volumes and images, cap container logs (production checklist: "Manage volumes", "Set up default logging driver"), or grow the disk.',
+        'Free space: prune unused volumes and images, cap container logs (' + cite('Manage volumes', 'Set up default logging driver') + '), or grow the disk.',
     }),
 };

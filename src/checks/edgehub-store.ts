@@ -4,6 +4,7 @@
 import { formatBytes } from '../config/size.js';
 import type { Config } from '../config/settings.js';
 import type { ModuleStore } from '../snapshot.js';
+import { cite } from './checklist.js';
 import { notRunning } from './system-modules.js';
 import { worstStatus } from './status.js';
 import type { Check, Finding, Status } from './types.js';
@@ -15,7 +16,7 @@ const MIN_GROWTH_SPAN_MS = 10 * 60_000;
 const LOGS_FIX =
   'LOG.old.* files are RocksDB\'s informational logs, not messages: delete them from the store folder (e.g. a daily `find <folder> -name \'LOG.old.*\' -mtime +1 -delete`), and keep edgeHub and edgeAgent on a current IoT Edge version.';
 const SIZE_FIX =
-  'edgeHub keeps what it cannot deliver for storeAndForwardConfiguration.timeToLiveSecs (edgeHub desired properties, default 7200): make sure the device reaches IoT Hub and every route\'s endpoint reads its messages, lower the time to live, and put the StorageFolder on a disk with room (production checklist: "Set up host storage for system modules").';
+  'edgeHub keeps what it cannot deliver for storeAndForwardConfiguration.timeToLiveSecs (edgeHub desired properties, default 7200): make sure the device reaches IoT Hub and every route\'s endpoint reads its messages, lower the time to live, and put the StorageFolder on a disk with room (' + cite('Reduce storage time for messages', 'Set up host storage for system modules') + ').';
 const NOT_ON_HOST =
   'inside the container, not on host storage: nothing on the host to measure (production.system-storage flags it)';
 

@@ -39,11 +39,13 @@ export function judgeFreeShare(snapshot: Snapshot, rule: FreeShareRule): Finding
       ...(status === 'ok' ? {} : { remediation: rule.remediation }),
     };
   });
+  // Only under a host root is anything not mounted; the bind to suggest is into that root.
+  const root = snapshot.hostRoot;
   for (const { path, role } of scan.notMounted) {
     findings.push({
       subject: path,
       status: 'skipped',
-      message: `the host's ${path} is not mounted into the agent, so it cannot be measured: bind it read-only under the host root (${role === 'root' ? 'e.g. "/:/host:ro"' : `"${path}:/host${path}:ro"`}) to watch it`,
+      message: `the host's ${path} is not mounted into the agent, so it cannot be measured: bind it read-only under the host root (${role === 'root' ? `e.g. "/:${root}:ro"` : `"${path}:${root}${path}:ro"`}) to watch it`,
       details: { role },
     });
   }

@@ -1,3 +1,4 @@
+import { cite } from './checklist.js';
 import type { ContainerInfo, Snapshot } from '../snapshot.js';
 import type { Check, Finding } from './types.js';
 
@@ -8,12 +9,13 @@ const FILE_DRIVERS: Record<string, { rotatesByDefault: boolean }> = {
 };
 
 const REMEDIATION =
-  'Set "log-driver": "local" (it rotates by default) or json-file "log-opts" {"max-size": "10m", "max-file": "3"} in /etc/docker/daemon.json and restart the engine, or set HostConfig.LogConfig in the module\'s createOptions (production checklist: "Set up default logging driver"). Existing containers keep their settings until they are recreated.';
+  'Set "log-driver": "local" (it rotates by default) or json-file "log-opts" {"max-size": "10m", "max-file": "3"} in /etc/docker/daemon.json and restart the engine, or set HostConfig.LogConfig in the module\'s createOptions (' + cite('Set up default logging driver') + '). Existing containers keep their settings until they are recreated.';
 
 export const logsPolicy: Check = {
   id: 'logs.policy',
   title: 'Container log rotation',
   needs: ['containers'],
+  uses: ['daemonConfig'],
   run: (snapshot) => (snapshot.containers ?? []).map((container) => judge(container, snapshot)),
 };
 

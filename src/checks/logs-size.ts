@@ -1,8 +1,9 @@
+import { cite } from './checklist.js';
 import { formatBytes } from '../config/size.js';
 import type { Check, Finding, Status } from './types.js';
 
 const REMEDIATION =
-  'Cap the log: use the `local` log driver or set max-size/max-file, in daemon.json for all containers or in the module\'s createOptions HostConfig.LogConfig (production checklist: "Set up default logging driver"). The engine applies new limits only to containers created after the change.';
+  'Cap the log: use the `local` log driver or set max-size/max-file, in daemon.json for all containers or in the module\'s createOptions HostConfig.LogConfig (' + cite('Set up default logging driver') + '). The engine applies new limits only to containers created after the change.';
 
 export const logsSize: Check = {
   id: 'logs.size',

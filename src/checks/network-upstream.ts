@@ -2,17 +2,19 @@
 // cycle: the IoT Hub (or the parent) resolves, and the port of the protocol in use takes a TLS handshake.
 import { envValue, systemModule } from '../iotedge.js';
 import type { Snapshot, UpstreamProbe, UpstreamProtocolPort } from '../snapshot.js';
+import { cite } from './checklist.js';
 import type { Check } from './types.js';
 
 const PORT_OF: Record<string, UpstreamProtocolPort> = { amqp: 'amqp', mqtt: 'mqtt', amqpws: 'websocket', mqttws: 'websocket' };
 const NAMES: Record<UpstreamProtocolPort, string> = { mqtt: 'MQTT', amqp: 'AMQP', websocket: 'WebSocket' };
 const FIX =
-  'Open outbound TCP to the IoT Hub (or parent) on the port of the UpstreamProtocol in use (8883 MQTT, 5671 AMQP, 443 AmqpWs/MqttWs) in the firewall, check DNS from containers (production.dns), and behind a proxy use AmqpWs or MqttWs with the proxy set on edgeAgent, edgeHub and the engine (IoT Edge docs: "Allow connections from IoT Edge devices", `sudo iotedge check`).';
+  'Open outbound TCP to the IoT Hub (or parent) on the port of the UpstreamProtocol in use (8883 MQTT, 5671 AMQP, 443 AmqpWs/MqttWs) in the firewall, check DNS from containers (production.dns), and behind a proxy use AmqpWs or MqttWs with the proxy set on edgeAgent, edgeHub and the engine; `sudo iotedge check` tests the same from the host (' + cite('Allow connections from IoT Edge devices', 'Configure communication through a proxy') + ').';
 
 export const networkUpstream: Check = {
   id: 'network.upstream',
   title: 'Upstream connectivity',
   needs: ['upstream'],
+  uses: ['containers', 'iotedgeConfig'],
   run(snapshot) {
     const probe = snapshot.upstream as UpstreamProbe;
     if (!probe.target) {

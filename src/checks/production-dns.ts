@@ -1,14 +1,16 @@
 // iotedge check's container-engine-dns: without "dns" in daemon.json, containers take the host's
 // resolvers, which on many devices are a local stub (127.0.0.53) that containers cannot reach.
+import { cite } from './checklist.js';
 import type { Check } from './types.js';
 
 const REMEDIATION =
-  'Set "dns": ["<your DNS server>", …] in /etc/docker/daemon.json (your network\'s servers, or public ones such as 1.1.1.1 and 8.8.8.8) and restart the engine (`sudo systemctl restart docker`) (production checklist: "Networking", "Set up DNS server in container engine settings").';
+  'Set "dns": ["<your DNS server>", …] in /etc/docker/daemon.json (your network\'s servers, or public ones such as 1.1.1.1 and 8.8.8.8) and restart the engine (`sudo systemctl restart docker`) (' + cite('Networking') + ').';
 
 export const productionDns: Check = {
   id: 'production.dns',
   title: 'DNS servers for containers',
   needs: ['daemonConfig'],
+  uses: ['docker'],
   run(snapshot) {
     const daemon = snapshot.daemonConfig;
     if (!daemon) return [];

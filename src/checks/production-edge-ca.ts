@@ -1,7 +1,8 @@
+import { cite } from './checklist.js';
 import type { Check } from './types.js';
 
 const REMEDIATION =
-  'Give IoT Edge a production edge CA from your PKI: cert and pk files in [edge_ca] of /etc/aziot/config.toml, or method = "est" so IoT Edge renews it itself, then run `sudo iotedge config apply` (production checklist: "Install production certificates").';
+  'Give IoT Edge a production edge CA from your PKI: cert and pk files in [edge_ca] of /etc/aziot/config.toml, or method = "est" so IoT Edge renews it itself, then run `sudo iotedge config apply` (' + cite('Install production certificates') + ').';
 
 export const productionEdgeCa: Check = {
   id: 'production.edge-ca',

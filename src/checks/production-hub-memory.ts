@@ -1,10 +1,11 @@
+import { cite } from './checklist.js';
 import { formatBytes } from '../config/size.js';
 import { envFlag } from '../iotedge.js';
 import { hostMemory, judgeSystemModule } from './system-modules.js';
 import type { Check } from './types.js';
 
 const REMEDIATION =
-  'Informational: on a device with little memory, set env OptimizeForPerformance = false on edgeHub in the deployment; it then allocates less memory at some cost in throughput (production checklist: "Don\'t optimize for performance on constrained devices").';
+  'Informational: on a device with little memory, set env OptimizeForPerformance = false on edgeHub in the deployment; it then allocates less memory at some cost in throughput (' + cite("Don't optimize for performance on constrained devices") + ').';
 
 export const productionHubMemory: Check = {
   id: 'production.hub-memory',

@@ -1,7 +1,8 @@
+import { cite } from './checklist.js';
 import type { Check } from './types.js';
 
 const REMEDIATION =
-  'Set enabled = true (or remove the line) in [image_garbage_collection] of /etc/aziot/config.toml and run `sudo iotedge config apply`: otherwise images dropped from the deployment stay on disk until someone prunes them (production checklist: "Configure image garbage collection").';
+  'Set enabled = true (or remove the line) in [image_garbage_collection] of /etc/aziot/config.toml and run `sudo iotedge config apply`: otherwise images dropped from the deployment stay on disk until someone prunes them (' + cite('Configure image garbage collection') + ').';
 
 export const productionImageGc: Check = {
   id: 'production.image-gc',

@@ -1,11 +1,12 @@
+import { cite } from './checklist.js';
 import { ORIGINAL_IMAGE_LABEL, isIotEdgeModule } from '../iotedge.js';
 import type { ContainerInfo } from '../snapshot.js';
 import type { Check, Finding } from './types.js';
 
 const DEBUG_FIX =
-  'Deploy the release image, not the .debug one, and drop createOptions added for debugging such as exposed ports (production checklist: "Don\'t use debug versions of module images").';
+  'Deploy the release image, not the .debug one, and drop createOptions added for debugging such as exposed ports (' + cite("Don't use debug versions of module images") + ').';
 const ROLLING_FIX =
-  'Name a specific version with all three numbers (e.g. 1.5.3) or a digest in the deployment manifest, and raise it to update (production checklist: "Use tags to manage versions", "Specific tags").';
+  'Name a specific version with all three numbers (e.g. 1.5.3) or a digest in the deployment manifest, and raise it to update (' + cite('Use tags to manage versions', 'Tags for the IoT Edge runtime') + ').';
 
 export type TagKind = 'digest' | 'debug' | 'latest' | 'none' | 'rolling' | 'specific';
 

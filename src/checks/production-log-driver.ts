@@ -1,12 +1,14 @@
+import { cite } from './checklist.js';
 import type { Check } from './types.js';
 
 const REMEDIATION =
-  'Set "log-driver": "local" in /etc/docker/daemon.json (it rotates by default), or json-file with "log-opts": {"max-size": "10m", "max-file": "3"}, and restart the engine; containers keep the settings they were created with until recreated (production checklist: "Set up default logging driver").';
+  'Set "log-driver": "local" in /etc/docker/daemon.json (it rotates by default), or json-file with "log-opts": {"max-size": "10m", "max-file": "3"}, and restart the engine; containers keep the settings they were created with until recreated (' + cite('Set up default logging driver') + ').';
 
 export const productionLogDriver: Check = {
   id: 'production.log-driver',
   title: 'Default logging driver',
   needs: ['daemonConfig'],
+  uses: ['docker'],
   run(snapshot) {
     const daemon = snapshot.daemonConfig;
     if (!daemon) return [];

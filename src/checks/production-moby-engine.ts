@@ -1,8 +1,9 @@
+import { cite } from './checklist.js';
 import { iotedgeEvidence } from '../iotedge.js';
 import type { Check } from './types.js';
 
 const REMEDIATION =
-  'Informational: other engines work, but only Moby (moby-engine from packages.microsoft.com) is supported for IoT Edge in production (production checklist: "Use Moby as the container engine").';
+  'Informational: other engines work, but only Moby (moby-engine from packages.microsoft.com) is supported for IoT Edge in production (' + cite('Use Moby as the container engine') + ').';
 
 /** Product names of engines that are not a Moby build. Moby builds (moby-engine, distribution packages) name none. */
 const OTHER_ENGINES = /docker engine|podman/i;
@@ -11,6 +12,7 @@ export const productionMobyEngine: Check = {
   id: 'production.moby-engine',
   title: 'Moby container engine',
   needs: ['docker'],
+  uses: ['containers', 'iotedgeConfig', 'certificates'],
   run(snapshot) {
     const engine = snapshot.docker;
     if (!engine) return [];

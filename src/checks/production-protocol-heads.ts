@@ -1,3 +1,4 @@
+import { cite } from './checklist.js';
 import { formatBytes } from '../config/size.js';
 import { type SystemEnvName, envFlag } from '../iotedge.js';
 import { hostMemory, judgeSystemModule } from './system-modules.js';
@@ -9,7 +10,7 @@ const HEADS: { protocol: string; variable: SystemEnvName }[] = [
   { protocol: 'HTTP', variable: 'httpSettings__enabled' },
 ];
 const REMEDIATION =
-  'Informational: only you know which protocols your modules and leaf devices use; turn off the others on edgeHub in the deployment with amqpSettings__enabled, mqttSettings__enabled or httpSettings__enabled = false (production checklist: "Disable unused protocols").';
+  'Informational: only you know which protocols your modules and leaf devices use; turn off the others on edgeHub in the deployment with amqpSettings__enabled, mqttSettings__enabled or httpSettings__enabled = false (' + cite('Disable unused protocols') + ').';
 
 export const productionProtocolHeads: Check = {
   id: 'production.protocol-heads',

@@ -1,6 +1,7 @@
 // iotedge check's proxy-settings, and what breaks behind a proxy: the engine, edgeAgent and edgeHub
 // must agree on the proxy, and only the WebSocket protocols pass one (an https:// proxy URL breaks AmqpWs).
 import { SYSTEM_MODULES, envValue, systemModule } from '../iotedge.js';
+import { cite } from './checklist.js';
 import { proxyScheme, sameProxy } from '../proxy.js';
 import type { ContainerInfo } from '../snapshot.js';
 import { notRunning } from './system-modules.js';
@@ -9,9 +10,9 @@ import type { Check, Finding } from './types.js';
 /** What edgeAgent and edgeHub use when UpstreamProtocol is not set. */
 const DEFAULT_PROTOCOL = 'Amqp';
 const SAME_FIX =
-  'Give the engine (systemd drop-in for docker: Environment="https_proxy=…"), aziot-edged and aziot-identityd, config.toml [agent.env] and the deployment\'s edgeAgent and edgeHub env the same https_proxy, then restart them (IoT Edge docs: "Configure an IoT Edge device to communicate through a proxy server").';
+  'Give the engine (systemd drop-in for docker: Environment="https_proxy=…"), aziot-edged and aziot-identityd, config.toml [agent.env] and the deployment\'s edgeAgent and edgeHub env the same https_proxy, then restart them (' + cite('Configure communication through a proxy') + ').';
 const PROTOCOL_FIX =
-  'Behind a proxy set UpstreamProtocol to AmqpWs or MqttWs (AMQP and MQTT over WebSocket, port 443) on edgeAgent and edgeHub, and in config.toml [agent.env]: plain AMQP (5671) and MQTT (8883) never go through a proxy.';
+  'Behind a proxy set UpstreamProtocol to AmqpWs or MqttWs (AMQP and MQTT over WebSocket, port 443) on edgeAgent and edgeHub, and in config.toml [agent.env]: plain AMQP (5671) and MQTT (8883) never go through a proxy (' + cite('Configure communication through a proxy', 'Be consistent with upstream protocol') + ').';
 const HTTPS_PROXY_FIX =
   'Use an http:// URL for the proxy (https_proxy=http://proxy:3128): the AMQP-over-WebSocket client of edgeAgent/edgeHub does not speak TLS to the proxy itself, so an https:// proxy URL breaks AmqpWs (Azure/iotedge#7091); the connection to IoT Hub is TLS inside the tunnel either way.';
 
@@ -24,6 +25,7 @@ export const productionProxy: Check = {
   id: 'production.proxy',
   title: 'Proxy settings',
   needs: ['docker', 'containers'],
+  uses: ['iotedgeConfig'],
   run(snapshot) {
     const modules = SYSTEM_MODULES.map((name) => systemModule(snapshot, name)).filter((c) => c !== undefined);
     if (modules.length === 0) return [notRunning(...SYSTEM_MODULES)];

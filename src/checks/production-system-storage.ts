@@ -1,10 +1,11 @@
+import { cite } from './checklist.js';
 import { SYSTEM_MODULES, envValue, mountHolding, systemModule } from '../iotedge.js';
 import type { ContainerInfo } from '../snapshot.js';
 import { notRunning } from './system-modules.js';
 import type { Check, Finding } from './types.js';
 
 const REMEDIATION =
-  'Set the StorageFolder env of edgeAgent and edgeHub (e.g. /iotedge/storage) and bind it to a host folder in their createOptions, HostConfig.Binds ["/srv/<module>:/iotedge/storage"], writable by the module\'s user (production checklist: "Set up host storage for system modules").';
+  'Set the StorageFolder env of edgeAgent and edgeHub (e.g. /iotedge/storage) and bind it to a host folder in their createOptions, HostConfig.Binds ["/srv/<module>:/iotedge/storage"], writable by the module\'s user (' + cite('Set up host storage for system modules') + ').';
 
 export const productionSystemStorage: Check = {
   id: 'production.system-storage',

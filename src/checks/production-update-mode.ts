@@ -1,10 +1,11 @@
+import { cite } from './checklist.js';
 import { envValue } from '../iotedge.js';
 import { judgeSystemModule } from './system-modules.js';
 import type { Check } from './types.js';
 
 const WAIT_FOR_ALL_PULLS = 'WaitForAllPulls';
 const REMEDIATION =
-  'Set env ModuleUpdateMode = WaitForAllPulls on edgeAgent in the deployment, so every new image is downloaded before any module is restarted (production checklist: "Configure how updates to modules are applied").';
+  'Set env ModuleUpdateMode = WaitForAllPulls on edgeAgent in the deployment, so every new image is downloaded before any module is restarted (' + cite('Configure how updates to modules are applied') + ').';
 
 export const productionUpdateMode: Check = {
   id: 'production.update-mode',

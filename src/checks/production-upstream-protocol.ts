@@ -1,3 +1,4 @@
+import { cite } from './checklist.js';
 import { SYSTEM_MODULES, envValue, systemModule } from '../iotedge.js';
 import { notRunning } from './system-modules.js';
 import type { Check } from './types.js';
@@ -5,12 +6,13 @@ import type { Check } from './types.js';
 /** What edgeAgent and edgeHub use when UpstreamProtocol is not set. */
 const DEFAULT_PROTOCOL = 'Amqp';
 const REMEDIATION =
-  'Set the same UpstreamProtocol env (e.g. AmqpWs) on edgeAgent and edgeHub in every deployment, matching [agent.env] in /etc/aziot/config.toml, or a device behind a proxy loses its connection at the next deployment (production checklist: "Be consistent with upstream protocol").';
+  'Set the same UpstreamProtocol env (e.g. AmqpWs) on edgeAgent and edgeHub in every deployment, matching [agent.env] in /etc/aziot/config.toml, or a device behind a proxy loses its connection at the next deployment (' + cite('Be consistent with upstream protocol') + ').';
 
 export const productionUpstreamProtocol: Check = {
   id: 'production.upstream-protocol',
   title: 'Upstream protocol consistency',
   needs: ['containers'],
+  uses: ['iotedgeConfig'],
   run(snapshot) {
     const settings: { where: string; value: string | undefined }[] = [];
     for (const name of SYSTEM_MODULES) {

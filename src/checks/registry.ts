@@ -1,4 +1,6 @@
-// Every check, in report order. Adding a check is adding its file and one line here.
+// Every check, in report order. Adding a check: its file (id, title, the sources it needs and uses,
+// a pure run), its import and entry here, its test under test/checks/ and its row in the README's
+// checks table (test/readme.test.ts fails without it); test/checks/contract.test.ts then runs it too.
 import { certsExpiry } from './certs-expiry.js';
 import { containersHealth } from './containers-health.js';
 import { containersLimits } from './containers-limits.js';

@@ -26,5 +26,7 @@ export interface Check {
   title: string;
   /** Sources the check reads: if one failed, the runner reports skipped with its reason instead of running the check. */
   needs: SourceName[];
+  /** Sources it also reads where they worked, judging without them otherwise. Every source a check reads is in one of the two. */
+  uses?: SourceName[];
   run(snapshot: Snapshot, config: Config): Finding[];
 }

@@ -1,9 +1,10 @@
+import { cite } from './checklist.js';
 import { formatBytes } from '../config/size.js';
 import { protectionReason } from '../volume-protection.js';
 import type { Check, Finding } from './types.js';
 
 const REMEDIATION =
-  'IoT Edge never removes module volumes (production checklist: "Manage volumes"). Review the list, then remove with `edge-health prune volumes` (dry run first) or `docker volume rm <name>`.';
+  'IoT Edge never removes module volumes (' + cite('Manage volumes') + '). Review the list, then remove with `edge-health prune volumes` (dry run first) or `docker volume rm <name>`.';
 
 export const volumesUnused: Check = {
   id: 'volumes.unused',

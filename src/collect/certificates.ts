@@ -67,7 +67,8 @@ export async function collectCertificates(sources: CertificateSources): Promise<
     reads.push(await readWorkloadTrustBundle(sources, sources.workloadUri, config));
   }
   for (const pattern of sources.extraPaths) reads.push(...(await readExtraPath(sources, pattern)));
-
+  // Reads cut short by the deadline were not unreadable: give up rather than list them so.
+  sources.signal.throwIfAborted();
   return { iotedgeEvidence: evidence, ...merge(reads) };
 }
 

@@ -29,12 +29,15 @@ export async function collectContainerLogs(
   dataRoot: string,
   hostRoot: string,
   note: Note,
+  signal: AbortSignal,
 ): Promise<ContainerLogFiles[]> {
   const located = containers.flatMap((container) => {
     const location = logLocation(container, dataRoot);
     return location ? [{ container, ...location }] : [];
   });
   const logs = await mapLimit(located, 16, async ({ container, directory, baseName }): Promise<ContainerLogFiles> => {
+    // readdir and stat take no signal: stop starting them once it fires.
+    signal.throwIfAborted();
     const base = { containerId: container.id, driver: container.logConfig.type, directory };
     try {
       const files = await logFiles(hostPath(hostRoot, directory), baseName);

@@ -33,17 +33,19 @@ export interface DiskHistoryOptions {
   stateFolder: string;
   /** Where a long-running agent keeps the history between cycles; a one-shot run passes a fresh one. */
   memory: { current?: DiskHistoryState };
+  signal: AbortSignal;
   note: Note;
 }
 
-export async function collectDiskHistory({ filesystems, at, stateFolder, memory, note }: DiskHistoryOptions): Promise<DiskHistory> {
+export async function collectDiskHistory({ filesystems, at, stateFolder, memory, signal, note }: DiskHistoryOptions): Promise<DiskHistory> {
   const file = stateFolder === '' ? null : path.join(stateFolder, HISTORY_FILE);
-  const previous = memory.current ?? (file ? await readHistory(file, note) : emptyHistory());
+  const previous = memory.current ?? (file ? await readHistory(file, note, signal) : emptyHistory());
+  signal.throwIfAborted();
   const next = appendSamples(previous, filesystems, at.getTime());
   memory.current = next;
   if (file) {
     // Losing one write only shortens the history: say so and carry on with the one in memory.
-    await writeHistory(file, next).catch((error) => note(`could not save the disk history to ${file}: ${describeError(error)}`));
+    await writeHistory(file, next, signal).catch((error) => note(`could not save the disk history to ${file}: ${describeError(error)}`));
   }
   return {
     file,
@@ -75,11 +77,12 @@ function emptyHistory(): DiskHistoryState {
   return { version: 1, filesystems: [] };
 }
 
-async function readHistory(file: string, note: Note): Promise<DiskHistoryState> {
+async function readHistory(file: string, note: Note, signal: AbortSignal): Promise<DiskHistoryState> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFile(file, { encoding: 'utf8', signal });
   } catch (error) {
+    if (signal.aborted) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyHistory();
     note(`could not read the disk history ${file}: ${describeError(error)}; starting a new one`);
     return emptyHistory();
@@ -93,9 +96,9 @@ async function readHistory(file: string, note: Note): Promise<DiskHistoryState> 
 }
 
 /** Written beside the old file and renamed over it, so a crash mid-write never leaves half a file. */
-async function writeHistory(file: string, state: DiskHistoryState): Promise<void> {
+async function writeHistory(file: string, state: DiskHistoryState, signal: AbortSignal): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(state)}\n`);
+  await writeFile(temporary, `${JSON.stringify(state)}\n`, { signal });
   await rename(temporary, file);
 }

@@ -22,21 +22,41 @@ export interface EngineConnection {
   version: EngineVersion;
 }
 
-export function engineEndpoint(env: NodeJS.ProcessEnv = process.env): string {
+/** Where Docker's own tools look for the engine: DOCKER_HOST, else the default socket. */
+export function defaultEngineEndpoint(env: NodeJS.ProcessEnv = process.env): string {
   return env.DOCKER_HOST || 'unix:///var/run/docker.sock';
 }
 
-export async function connectEngine(signal: AbortSignal): Promise<EngineConnection> {
-  const endpoint = engineEndpoint();
+export async function connectEngine(endpoint: string, signal: AbortSignal): Promise<EngineConnection> {
+  const address = engineAddress(endpoint);
   let version: EngineVersion;
   try {
     // /version is served unversioned by every engine, so it is asked before any version is chosen.
-    version = await getJson<EngineVersion>(new Docker(), '/version', {}, signal);
+    version = await getJson<EngineVersion>(new Docker(address), '/version', {}, signal);
   } catch (error) {
     throw new Error(`Docker engine not reachable at ${endpoint}: ${(error as Error).message}`, { cause: error });
   }
   const apiVersion = negotiateApiVersion(version.ApiVersion, version.MinAPIVersion ?? OLDEST_API);
-  return { docker: new Docker({ version: `v${apiVersion}` }), endpoint, apiVersion, version };
+  return { docker: new Docker({ ...address, version: `v${apiVersion}` }), endpoint, apiVersion, version };
+}
+
+/**
+ * The endpoint as dockerode options. They override what docker-modem reads from DOCKER_HOST itself;
+ * TLS material for tcp:// still comes from DOCKER_CERT_PATH and DOCKER_TLS_VERIFY, as for Docker's tools.
+ */
+export function engineAddress(endpoint: string): Docker.DockerOptions {
+  if (endpoint.startsWith('unix://')) return { socketPath: endpoint.slice('unix://'.length), host: undefined };
+  let url: URL;
+  try {
+    url = new URL(endpoint.includes('://') ? endpoint : `tcp://${endpoint}`);
+  } catch {
+    throw new Error(`Docker endpoint "${endpoint}" is neither unix:///path nor tcp://host:port`);
+  }
+  if (url.protocol !== 'tcp:' && url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`Docker endpoint "${endpoint}": only unix://, tcp://, http:// and https:// are supported`);
+  }
+  const protocol = url.protocol === 'https:' || url.port === '2376' ? 'https' : undefined;
+  return { host: url.hostname, port: url.port || (protocol ? 2376 : 2375), ...(protocol ? { protocol } : {}) };
 }
 
 /** The newest version both sides speak, as the Docker CLI negotiates it. */

@@ -10,6 +10,13 @@ export interface WatchedPath {
   role: FilesystemRole;
 }
 
+export interface FilesystemOptions {
+  hostRoot: string;
+  watched: WatchedPath[];
+  /** This process's mount table (a parameter for tests). */
+  mountinfo?: string;
+}
+
 interface Mount {
   mount: string;
   device: string;
@@ -18,16 +25,19 @@ interface Mount {
 
 /**
  * Size, free space and inodes of the filesystem under each watched host path, one entry per filesystem.
- * `mountinfo` is this process's mount table (a parameter for tests).
  * In a container, watched paths no host mount covers are listed as not mounted, not measured.
+ * A statfs in flight cannot be interrupted; after the signal fires no new one starts.
  */
-export async function collectFilesystems(hostRoot: string, watched: WatchedPath[], mountinfo = '/proc/self/mountinfo'): Promise<FilesystemScan> {
+export async function collectFilesystems(
+  { hostRoot, watched, mountinfo = '/proc/self/mountinfo' }: FilesystemOptions,
+  signal: AbortSignal,
+): Promise<FilesystemScan> {
   // Only inside a container is the host root a folder of the image, where unmounted host paths would be the image's.
   const table = hostRoot === '' ? undefined : await readMountTable(mountinfo);
   const hostMounts = table?.containerId ? table.mountPoints : undefined;
   const notMounted = hostMounts ? watched.filter((w) => !providedByHost(hostPath(hostRoot, w.path), hostMounts)) : [];
   const visible = watched.filter((w) => !notMounted.includes(w));
-  const [mounts, measured] = await Promise.all([listMounts(), Promise.all(visible.map((w) => measure(hostRoot, w)))]);
+  const [mounts, measured] = await Promise.all([listMounts(), Promise.all(visible.map((w) => measure(hostRoot, w, signal)))]);
   const byDevice = new Map<number, FilesystemInfo>();
   const unreadable: FilesystemScan['unreadable'] = [];
   for (const entry of measured) {
@@ -40,7 +50,7 @@ export async function collectFilesystems(hostRoot: string, watched: WatchedPath[
       if (!known.watchedPaths.some((w) => w.path === entry.watched.path)) known.watchedPaths.push(entry.watched);
       continue;
     }
-    const mount = await mountOf(mounts, hostPath(hostRoot, entry.watched.path), entry.device);
+    const mount = await mountOf(mounts, hostPath(hostRoot, entry.watched.path), entry.device, signal);
     byDevice.set(entry.device, {
       path: entry.watched.path,
       watchedPaths: [entry.watched],
@@ -53,7 +63,8 @@ export async function collectFilesystems(hostRoot: string, watched: WatchedPath[
   return { filesystems: [...byDevice.values()], unreadable, notMounted };
 }
 
-async function measure(hostRoot: string, watched: WatchedPath) {
+async function measure(hostRoot: string, watched: WatchedPath, signal: AbortSignal) {
+  signal.throwIfAborted();
   const local = hostPath(hostRoot, watched.path);
   try {
     const [fs, info] = await Promise.all([statfs(local), stat(local)]);
@@ -87,11 +98,12 @@ async function listMounts(): Promise<Mount[]> {
  * The device test matters because the mount list leaves out pseudo filesystems (/proc, tmpfs…),
  * whose paths would otherwise be put on the mount above them.
  */
-async function mountOf(mounts: Mount[], localPath: string, device: number): Promise<Mount | undefined> {
+async function mountOf(mounts: Mount[], localPath: string, device: number, signal: AbortSignal): Promise<Mount | undefined> {
   const above = mounts
     .filter((m) => localPath === m.mount || localPath.startsWith(m.mount === '/' ? '/' : `${m.mount}/`))
     .sort((a, b) => b.mount.length - a.mount.length);
   for (const mount of above) {
+    signal.throwIfAborted();
     const info = await stat(mount.mount).catch(() => undefined);
     if (info?.dev === device) return mount;
   }

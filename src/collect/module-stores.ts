@@ -45,6 +45,7 @@ export function storeLocations(containers: ContainerInfo[]): StoreLocation[] {
 }
 
 export async function collectModuleStores({ hostRoot, stores, at, memory, signal }: ModuleStoresOptions): Promise<ModuleStores> {
+  signal.throwIfAborted();
   const atMs = at.getTime();
   const previous = memory.current ?? {};
   const next: StoreHistoryState = {};

@@ -24,9 +24,11 @@ export interface RestartHistoryOptions {
   at: Date;
   /** Where a long-running agent keeps the counts between cycles; a one-shot run passes a fresh one. */
   memory: { current?: RestartHistoryState };
+  signal: AbortSignal;
 }
 
-export function collectRestartHistory({ containers, at, memory }: RestartHistoryOptions): RestartHistory {
+export function collectRestartHistory({ containers, at, memory, signal }: RestartHistoryOptions): RestartHistory {
+  signal.throwIfAborted();
   const atMs = at.getTime();
   const previous = memory.current?.containers ?? {};
   const next: RestartHistoryState = { containers: {} };

@@ -1,173 +1,138 @@
-// One collection cycle: every source once, each under its own deadline, failures kept as data.
-import type { Config } from '../config/settings.js';
+// One collection cycle: every source of the registry once, each under its own deadline, failures
+// kept as data, a source whose needed source failed carrying that failure's reason.
 import type { Snapshot, SourceName, SourceStatus } from '../snapshot.js';
-import { collectContainerLogs } from './container-logs.js';
-import { collectContainerStats } from './container-stats.js';
-import { collectContainers } from './containers.js';
-import { collectCertificates } from './certificates.js';
-import { collectDaemonConfig } from './daemon-config.js';
-import { type DiskHistoryState, collectDiskHistory } from './disk-history.js';
-import { connectEngine } from './docker-client.js';
-import { collectDockerEngine } from './docker-engine.js';
-import { type WatchedPath, collectFilesystems } from './filesystems.js';
-import { collectIotEdgeConfig } from './iotedge-config.js';
-import { type StoreHistoryState, collectModuleStores, storeLocations } from './module-stores.js';
-import { type RestartHistoryState, collectRestartHistory } from './restart-history.js';
+import type { DiskHistoryState } from './disk-history.js';
+import type { StoreHistoryState } from './module-stores.js';
+import type { RestartHistoryState } from './restart-history.js';
+import { UPSTREAM_STEP_TIMEOUT_MS } from './upstream.js';
+import { defaultEngineEndpoint } from './docker-client.js';
 import { type SourceRun, runSource } from './run-source.js';
-import { collectTimeOffset } from './time-offset.js';
-import { collectUpstream, upstreamTarget } from './upstream.js';
-import { type VolumeSizeCache, collectVolumeSizes } from './volume-sizes.js';
-import { collectVolumes } from './volumes.js';
+import type { Source } from './source.js';
+import { SOURCES, type SourceOptions } from './sources.js';
+import type { VolumeSizeCache } from './volume-sizes.js';
+
+/** The settings collection reads; the agent's Config has them all. */
+export type CollectSettings = Pick<
+  SourceOptions,
+  'hostRoot' | 'daemonConfigPath' | 'iotedgeConfigPath' | 'extraPaths' | 'certificatePaths' | 'stateFolder' | 'volumeSizes' | 'timeServers'
+> & {
+  volumeSizesMaxAgeSeconds: number;
+  collectTimeoutSeconds: number;
+  iothubHostname: string;
+  parentHostname: string;
+  upstreamMqttPort: number;
+  upstreamAmqpPort: number;
+  upstreamWebSocketPort: number;
+};
 
 export interface CollectOptions {
-  config: Config;
+  config: CollectSettings;
+  /** Where the Docker engine listens; by default where Docker's own tools look (DOCKER_HOST, else the default socket). */
+  engineEndpoint?: string;
+  /** The IoT Edge workload API; IoT Edge sets IOTEDGE_WORKLOADURI in every module. */
+  workloadUri?: string;
   /** Kept by a long-running agent between cycles; a one-shot run passes a fresh one. */
   volumeSizeCache?: { current?: VolumeSizeCache };
   /** Kept by a long-running agent between cycles, like volumeSizeCache. */
   diskHistory?: { current?: DiskHistoryState };
-  /** Restarts seen between cycles, kept by a long-running agent like volumeSizeCache. */
+  /** Restarts seen between cycles, kept like volumeSizeCache. */
   restartHistory?: { current?: RestartHistoryState };
   /** Sizes of edgeHub's and edgeAgent's stores over recent cycles, kept like volumeSizeCache. */
   storeHistory?: { current?: StoreHistoryState };
-  /** The IoT Edge workload API; IoT Edge sets IOTEDGE_WORKLOADURI in every module. */
-  workloadUri?: string;
   now?: () => Date;
 }
 
-export async function collectSnapshot({
-  config,
-  volumeSizeCache = {},
-  diskHistory = {},
-  restartHistory = {},
-  storeHistory = {},
-  workloadUri = process.env.IOTEDGE_WORKLOADURI,
-  now = () => new Date(),
-}: CollectOptions): Promise<Snapshot> {
-  const collectedAt = now();
-  const timeoutMs = config.collectTimeoutSeconds * 1000;
-  const run = <T>(collect: Parameters<typeof runSource<T>>[1]) => runSource(timeoutMs, collect);
-
-  const dockerRun = await run(async (signal) => {
-    const engine = await connectEngine(signal);
-    return { engine, info: await collectDockerEngine(engine, signal) };
-  });
-  const engine = dockerRun.value?.engine;
-  const dataRoot = dockerRun.value?.info.dataRoot;
-
-  const watched: WatchedPath[] = [
-    { path: '/', role: 'root' },
-    ...(dataRoot ? [{ path: dataRoot, role: 'dockerDataRoot' as const }] : []),
-    ...config.extraPaths.map((path) => ({ path, role: 'configured' as const })),
-  ];
-  const hostSources = Promise.all([
-    run(() => collectFilesystems(config.hostRoot, watched)),
-    run((signal) => collectDaemonConfig(config.hostRoot, config.daemonConfigPath, signal)),
-    run((signal) => collectIotEdgeConfig(config.hostRoot, config.iotedgeConfigPath, signal)),
-  ]);
-  // Network only: runs alongside the engine and host sources.
-  const timeOffset = config.timeServers.length > 0
-    ? run((signal) => collectTimeOffset({ servers: config.timeServers, signal }))
-    : Promise.resolve(notRun('no timeServers set'));
-  const upstreamSource = hostSources.then(([, , iotedgeConfig]) =>
-    run((signal) =>
-      collectUpstream({
-        target: upstreamTarget({ iothubHostname: config.iothubHostname, parentHostname: config.parentHostname, env: process.env, iotedgeConfig: iotedgeConfig.value }),
-        ports: [
-          { protocol: 'mqtt', port: config.upstreamMqttPort },
-          { protocol: 'amqp', port: config.upstreamAmqpPort },
-          { protocol: 'websocket', port: config.upstreamWebSocketPort },
-        ],
-        // The agent's own proxy, as IoT Edge gives every module that needs one.
-        proxy: process.env.https_proxy ?? process.env.HTTPS_PROXY ?? '',
-        signal,
-      }),
-    ),
-  );
-  const iotedgeSources = hostSources.then(([filesystems, , iotedgeConfig]) => {
-    const scan = filesystems.value;
-    return Promise.all([
-      run((signal, note) =>
-        collectCertificates({
-          hostRoot: config.hostRoot,
-          iotedgeConfig: iotedgeConfig.value,
-          configError: iotedgeConfig.status.error,
-          extraPaths: config.certificatePaths,
-          workloadUri,
-          signal,
-          note,
-        }),
-      ),
-      scan
-        ? run((_, note) => collectDiskHistory({ filesystems: scan.filesystems, at: collectedAt, stateFolder: config.stateFolder, memory: diskHistory, note }))
-        : blocked(filesystems),
-    ]);
-  });
-
-  const containers = engine ? await run((signal) => collectContainers(engine.docker, signal)) : blocked(dockerRun);
-  const list = containers.value;
-  const [containerStats, containerLogs, sizes] = await Promise.all([
-    engine && list ? run((signal) => collectContainerStats(engine.docker, list, signal)) : blocked(containers),
-    list && dataRoot ? run((_, note) => collectContainerLogs(list, dataRoot, config.hostRoot, note)) : blocked(containers),
-    !config.volumeSizes
-      ? notRun('not asked for (volumeSizes is off)')
-      : engine
-        ? run((signal, note) =>
-            collectVolumeSizes(engine.docker, engine.apiVersion, volumeSizeCache, config.volumeSizesMaxAgeSeconds * 1000, collectedAt.getTime(), signal, note),
-          )
-        : blocked(dockerRun),
-  ]);
-  const restarts = list ? await run(async () => collectRestartHistory({ containers: list, at: collectedAt, memory: restartHistory })) : blocked(containers);
-  const stores = list
-    ? await run((signal) => collectModuleStores({ hostRoot: config.hostRoot, stores: storeLocations(list), at: collectedAt, memory: storeHistory, signal }))
-    : blocked(containers);
-  const volumes = engine && list ? await run((signal) => collectVolumes(engine.docker, list, sizes.value, signal)) : blocked(containers);
-  const [filesystems, daemonConfig, iotedgeConfig] = await hostSources;
-  const [certificates, history] = await iotedgeSources;
-  const clock = await timeOffset;
-  const upstream = await upstreamSource;
-
-  const sources: Record<SourceName, SourceStatus> = {
-    docker: dockerRun.status,
-    containers: containers.status,
-    containerStats: containerStats.status,
-    containerLogs: containerLogs.status,
-    volumes: volumes.status,
-    volumeSizes: sizes.status,
-    daemonConfig: daemonConfig.status,
-    filesystems: filesystems.status,
-    iotedgeConfig: iotedgeConfig.status,
-    certificates: certificates.status,
-    diskHistory: history.status,
-    restartHistory: restarts.status,
-    moduleStores: stores.status,
-    timeOffset: clock.status,
-    upstream: upstream.status,
-  };
+export async function collectSnapshot(options: CollectOptions): Promise<Snapshot> {
+  const sourceOptions = toSourceOptions(options);
+  const runs = await runSources(SOURCES, sourceOptions, options.config.collectTimeoutSeconds * 1000);
+  const sources = {} as Record<string, SourceStatus>;
+  const fields = {} as Record<string, unknown>;
+  for (const source of SOURCES) {
+    const run = runs.get(source.name) as SourceRun<unknown>;
+    sources[source.name] = run.status;
+    fields[source.name] = run.status.ok ? source.keep(run.value) : null;
+  }
   return {
     schemaVersion: 1,
-    collectedAt: collectedAt.toISOString(),
-    hostRoot: config.hostRoot,
-    sources,
-    docker: dockerRun.value?.info ?? null,
-    containers: list,
-    containerStats: containerStats.value,
-    containerLogs: containerLogs.value,
-    volumes: volumes.value,
-    daemonConfig: daemonConfig.value,
-    filesystems: filesystems.value,
-    iotedgeConfig: iotedgeConfig.value,
-    certificates: certificates.value,
-    diskHistory: history.value,
-    restartHistory: restarts.value,
-    moduleStores: stores.value,
-    timeOffset: clock.value,
-    upstream: upstream.value,
+    collectedAt: sourceOptions.collectedAt.toISOString(),
+    hostRoot: sourceOptions.hostRoot,
+    sources: sources as Record<SourceName, SourceStatus>,
+    ...(fields as Omit<Snapshot, 'schemaVersion' | 'collectedAt' | 'hostRoot' | 'sources'>),
   };
 }
 
-/** A source that cannot run because one it builds on failed carries that failure's reason. */
-function blocked(by: SourceRun<unknown>): SourceRun<never> {
-  return notRun(by.status.error ?? 'not collected');
+/** The process environment is read here, at the entry, and nowhere below. */
+export function toSourceOptions({ config, ...rest }: CollectOptions, env: NodeJS.ProcessEnv = process.env): SourceOptions {
+  return {
+    hostRoot: config.hostRoot,
+    engineEndpoint: rest.engineEndpoint ?? defaultEngineEndpoint(env),
+    daemonConfigPath: config.daemonConfigPath,
+    iotedgeConfigPath: config.iotedgeConfigPath,
+    extraPaths: config.extraPaths,
+    certificatePaths: config.certificatePaths,
+    stateFolder: config.stateFolder,
+    volumeSizes: config.volumeSizes,
+    volumeSizesMaxAgeMs: config.volumeSizesMaxAgeSeconds * 1000,
+    workloadUri: 'workloadUri' in rest ? rest.workloadUri : env.IOTEDGE_WORKLOADURI,
+    collectedAt: (rest.now ?? (() => new Date()))(),
+    volumeSizeCache: rest.volumeSizeCache ?? {},
+    diskHistory: rest.diskHistory ?? {},
+    restartHistory: rest.restartHistory ?? {},
+    storeHistory: rest.storeHistory ?? {},
+    timeServers: config.timeServers,
+    // DNS, TCP and TLS one after another still end before the source's deadline.
+    networkStepTimeoutMs: Math.min(UPSTREAM_STEP_TIMEOUT_MS, Math.floor((config.collectTimeoutSeconds * 1000) / 4)),
+    upstream: {
+      iothubHostname: config.iothubHostname,
+      parentHostname: config.parentHostname,
+      env: { IOTEDGE_IOTHUBHOSTNAME: env.IOTEDGE_IOTHUBHOSTNAME, IOTEDGE_PARENTHOSTNAME: env.IOTEDGE_PARENTHOSTNAME },
+      ports: [
+        { protocol: 'mqtt', port: config.upstreamMqttPort },
+        { protocol: 'amqp', port: config.upstreamAmqpPort },
+        { protocol: 'websocket', port: config.upstreamWebSocketPort },
+      ],
+      // The agent's own proxy, as IoT Edge gives every module that needs one.
+      proxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+    },
+  };
+}
+
+/** Every source started as soon as those it waits for are done; settles when all have. */
+export async function runSources<Options>(
+  sources: readonly Source<Options>[],
+  options: Options,
+  timeoutMs: number,
+): Promise<Map<string, SourceRun<unknown>>> {
+  const started = new Map<string, Promise<SourceRun<unknown>>>();
+  const runOf = (name: string) => {
+    const run = started.get(name);
+    if (!run) throw new Error(`a source waits for ${name}, which is not declared before it`);
+    return run;
+  };
+  for (const source of sources) {
+    const needs = source.needs.map((name) => [name, runOf(name)] as const);
+    const uses = source.uses.map((name) => [name, runOf(name)] as const);
+    started.set(source.name, runOne(source, options, timeoutMs, needs, uses));
+  }
+  const settled = await Promise.all([...started].map(async ([name, run]) => [name, await run] as const));
+  return new Map(settled);
+}
+
+type Waited = readonly (readonly [string, Promise<SourceRun<unknown>>])[];
+
+async function runOne<Options>(source: Source<Options>, options: Options, timeoutMs: number, needs: Waited, uses: Waited): Promise<SourceRun<unknown>> {
+  const skipped = source.skip?.(options);
+  if (skipped) return notRun(skipped);
+  const needed = await settle(needs);
+  const failed = Object.values(needed).find((run) => !run.status.ok);
+  if (failed) return notRun(failed.status.error ?? 'not collected');
+  const used = await settle(uses);
+  const values = Object.fromEntries(Object.entries(needed).map(([name, run]) => [name, run.value]));
+  return runSource(timeoutMs, (signal, note) => source.collect({ options, needed: values, used, signal, note }));
+}
+
+async function settle(waited: Waited): Promise<Record<string, SourceRun<unknown>>> {
+  return Object.fromEntries(await Promise.all(waited.map(async ([name, run]) => [name, await run] as const)));
 }
 
 function notRun(reason: string): SourceRun<never> {

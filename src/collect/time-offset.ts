@@ -23,6 +23,7 @@ export interface TimeOffsetOptions {
 }
 
 export async function collectTimeOffset({ servers, signal, timeoutMs = SNTP_TIMEOUT_MS, now = Date.now }: TimeOffsetOptions): Promise<TimeOffsets> {
+  signal.throwIfAborted();
   const answers = await Promise.all(servers.map((server) => ask(server, signal, timeoutMs, now)));
   return { servers: answers };
 }
@@ -35,7 +36,9 @@ async function ask(server: string, signal: AbortSignal, timeoutMs: number, now: 
     const measured = await query(address.address, address.family === 6 ? 'udp6' : 'udp4', port, deadline, now);
     return { server, ok: true, ...measured };
   } catch (error) {
-    const reason = deadline.aborted && !signal.aborted ? `no answer within ${timeoutMs} ms` : describeError(error);
+    // At the source's deadline the source itself fails; a server's own deadline is an answer.
+    if (signal.aborted) throw error;
+    const reason = deadline.aborted ? `no answer within ${timeoutMs} ms` : describeError(error);
     return { server, ok: false, error: reason };
   }
 }

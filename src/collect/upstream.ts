@@ -50,6 +50,7 @@ export interface UpstreamOptions {
 }
 
 export async function collectUpstream({ target, ports, proxy, signal, stepTimeoutMs = UPSTREAM_STEP_TIMEOUT_MS }: UpstreamOptions): Promise<UpstreamProbe> {
+  signal.throwIfAborted();
   const shownProxy = proxy ? redactProxyCredentials(proxy) : null;
   if (!target) return { target, proxy: shownProxy, dns: null, ports: [] };
   const started = performance.now();
@@ -58,6 +59,7 @@ export async function collectUpstream({ target, ports, proxy, signal, stepTimeou
     const addresses = await withTimeout(lookup(target.host, { all: true }), stepTimeoutMs, signal, 'DNS');
     dns = { ok: true, durationMs: since(started), addresses: addresses.map((a) => a.address) };
   } catch (error) {
+    if (signal.aborted) throw error;
     dns = { ok: false, durationMs: since(started), addresses: [], error: describeError(error) };
   }
   // Through a proxy the proxy resolves the name, so the WebSocket port is still worth trying.
@@ -83,6 +85,7 @@ async function handshake(host: string, port: number, proxy: string, signal: Abor
     return { ok: true, tcpMs, tlsMs: since(started) };
   } catch (error) {
     socket?.destroy();
+    if (signal.aborted) throw error;
     return { ok: false, tcpMs, tlsMs: null, error: describeError(error) };
   }
 }

@@ -11,7 +11,7 @@ import { planVolumePrune, pruneVolumes } from '../../src/actions/prune-volumes.j
 import { type PruneDeps, type PruneResult, runPrune } from '../../src/actions/run-prune.js';
 import { type EngineConnection, connectEngine } from '../../src/collect/docker-client.js';
 import { type Config, defaultConfig } from '../../src/config/settings.js';
-import { Plant, TEST_IMAGE, describeWithEngine } from '../support/engine.js';
+import { Plant, TEST_ENGINE_ENDPOINT, TEST_IMAGE, describeWithEngine } from '../support/engine.js';
 
 /** Generated scenarios planted on the real engine per run; the README states this number. */
 export const ENGINE_SCENARIOS = 8;
@@ -42,7 +42,7 @@ describeWithEngine('pruneVolumes on the real engine', () => {
   const tally = { scenarios: 0, volumes: 0, removed: 0, wronglyDeleted: 0 };
 
   beforeAll(async () => {
-    engine = await connectEngine(AbortSignal.timeout(10_000));
+    engine = await connectEngine(TEST_ENGINE_ENDPOINT, AbortSignal.timeout(10_000));
     dataRoot = (await engine.docker.info()).DockerRootDir;
   });
   afterAll(async () => {

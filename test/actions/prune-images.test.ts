@@ -108,8 +108,6 @@ const images: fc.Arbitrary<ImageModel[]> = fc
     );
   });
 
-type Interference = { beforeDelete: number; kind: 'container' | 'removedElsewhere' | 'tagged'; state: Container['state'] };
-
 const scenario = images.chain((imgs) => {
   const ids = imgs.map((i) => i.id);
   const containers = fc.uniqueArray(

@@ -57,18 +57,13 @@ describe('runPrune without an engine', () => {
   it('answers 503 with the reason, for a dry run and a real run, and frees the lock', async () => {
     const lock = new ActionLock();
     const socket = path.join(tmpdir(), 'no-such-engine.sock');
-    const previous = process.env.DOCKER_HOST;
-    process.env.DOCKER_HOST = `unix://${socket}`;
-    try {
-      for (const dryRun of [true, false]) {
-        const result = await runPrune('images', { dryRun }, deps({ lock, connect: connectEngine }));
-        expect(result.status).toBe(503);
-        expect(result.payload).toMatchObject({ error: expect.stringContaining(`cannot read the engine's state: Docker engine not reachable at unix://${socket}`) });
-      }
-      expect(lock.current).toBeUndefined();
-    } finally {
-      process.env.DOCKER_HOST = previous;
+    const connect = (signal: AbortSignal) => connectEngine(`unix://${socket}`, signal);
+    for (const dryRun of [true, false]) {
+      const result = await runPrune('images', { dryRun }, deps({ lock, connect }));
+      expect(result.status).toBe(503);
+      expect(result.payload).toMatchObject({ error: expect.stringContaining(`cannot read the engine's state: Docker engine not reachable at unix://${socket}`) });
     }
+    expect(lock.current).toBeUndefined();
   });
 });
 

@@ -4,8 +4,9 @@ import { CHECKS, CHECK_IDS } from '../../src/checks/registry.js';
 import { OWNER_LABEL, OWNER_VALUE } from '../../src/iotedge.js';
 import type { CheckResult } from '../../src/checks/types.js';
 import { defaultConfig } from '../../src/config/settings.js';
-import { runCheck } from '../../src/report/build.js';
-import { SOURCE_NAMES, type Snapshot, type SourceName } from '../../src/snapshot.js';
+import { runCheck } from '../../src/checks/run.js';
+import { SOURCE_NAMES } from '../../src/collect/sources.js';
+import type { Snapshot, SourceName } from '../../src/snapshot.js';
 import {
   GiB,
   MiB,
@@ -116,27 +117,18 @@ const FIXTURES: [string, () => Snapshot][] = [
   ['empty', empty],
 ];
 
-/** The snapshot field a source fills, if any. */
-const FIELD: Partial<Record<SourceName, keyof Snapshot>> = {
-  docker: 'docker',
-  containers: 'containers',
-  containerStats: 'containerStats',
-  containerLogs: 'containerLogs',
-  volumes: 'volumes',
-  daemonConfig: 'daemonConfig',
-  filesystems: 'filesystems',
-  iotedgeConfig: 'iotedgeConfig',
-  certificates: 'certificates',
-  diskHistory: 'diskHistory',
-  restartHistory: 'restartHistory',
-  moduleStores: 'moduleStores',
-  timeOffset: 'timeOffset',
-  upstream: 'upstream',
-};
-
+/** As the runner leaves it: every source fills the snapshot field of its own name, null when it failed. */
 function withFailedSource(base: Snapshot, source: SourceName, error: string): Snapshot {
-  const field = FIELD[source];
-  return { ...base, ...(field ? { [field]: null } : {}), sources: { ...base.sources, [source]: failed(error) } };
+  return { ...base, [source]: null, sources: { ...base.sources, [source]: failed(error) } };
+}
+
+/** The snapshot, recording which sources a reader touches: their field or their status. */
+function recordingReads(base: Snapshot, read: Set<string>): Snapshot {
+  const record = (name: string | symbol) => {
+    if (typeof name === 'string' && (SOURCE_NAMES as string[]).includes(name)) read.add(name);
+  };
+  const sources = new Proxy(base.sources, { get: (target, name) => (record(name), Reflect.get(target, name)) });
+  return new Proxy(base, { get: (target, name) => (name === 'sources' ? sources : (record(name), Reflect.get(target, name))) });
 }
 
 function deepFreeze<T>(value: T): T {
@@ -159,7 +151,7 @@ describe('the check registry', () => {
   it.each(CHECKS.map((check) => [check.id, check]))('%s has a title and needs only known sources', (_, check) => {
     expect(check.title.trim()).not.toBe('');
     expect(check.needs.length).toBeGreaterThan(0);
-    for (const source of check.needs) expect(SOURCE_NAMES).toContain(source);
+    for (const source of [...check.needs, ...(check.uses ?? [])]) expect(SOURCE_NAMES).toContain(source);
   });
 });
 
@@ -204,6 +196,15 @@ describe.each(CHECKS.map((check) => [check.id, check]))('check %s', (id, check) 
       }
     });
 
+    it('links every production checklist item its fixes cite', () => {
+      for (const { remediation } of results()) {
+        for (const citation of remediation?.match(/production checklist: .*/g) ?? []) {
+          expect(citation).toMatch(/^production checklist: "[^"]+" \(https:\/\/learn\.microsoft\.com\/azure\/iot-edge\/production-checklist#[a-z0-9-]+\)/);
+          expect(citation).not.toMatch(/"[^"]+"(?! \(https:)(, |\))/);
+        }
+      }
+    });
+
     it('does not fail itself or change the (frozen) snapshot', () => {
       const frozen = deepFreeze(fixture());
       const before = structuredClone(frozen);
@@ -222,6 +223,12 @@ describe.each(CHECKS.map((check) => [check.id, check]))('check %s', (id, check) 
       const frozen = deepFreeze(fixture());
       expect(runCheck(check, frozen, config)).toStrictEqual(runCheck(check, frozen, config));
     });
+  });
+
+  it('reads only the sources it declares in needs or uses', () => {
+    const read = new Set<string>();
+    for (const [, fixture] of FIXTURES) check.run(recordingReads(fixture(), read), defaultConfig());
+    expect([...read].filter((source) => ![...check.needs, ...(check.uses ?? [])].includes(source as SourceName))).toEqual([]);
   });
 
   it('finds something to flag in the troubled snapshots, so the contract above is not vacuous', () => {
@@ -251,6 +258,12 @@ describe.each(CHECKS.map((check) => [check.id, check]))('check %s', (id, check) 
     expect(all).toHaveLength(1);
     expect(all[0].status).toBe('skipped');
     for (const source of check.needs) expect(all[0].message).toContain(`${source} broke`);
+  });
+
+  it.each((check.uses ?? []).map((source) => [source]))('still judges, without failing itself, when %s (used, not needed) failed', (source) => {
+    const all = runCheck(check, deepFreeze(withFailedSource(healthy(), source, `${source} broke`)), defaultConfig());
+    expect(all.length).toBeGreaterThan(0);
+    for (const result of all) expect(result.message).not.toMatch(/the check itself failed/);
   });
 
   it('still runs when only sources it does not need failed', () => {

@@ -119,10 +119,12 @@ describe('disk.space', () => {
 });
 
 describe('disk.space for a path the host does not show the agent', () => {
-  it('is skipped, saying how to mount it, rather than measuring the container', () => {
-    const findings = run({ notMounted: [{ path: '/', role: 'root' }] });
+  it('is skipped, saying how to mount it under the snapshot\'s host root, rather than measuring the container', () => {
+    const scan = { filesystems: [], unreadable: [], notMounted: [{ path: '/', role: 'root' as const }, { path: '/srv', role: 'configured' as const }] };
+    const findings = diskSpace.run(snapshot({ hostRoot: '/mnt/host', filesystems: scan }), defaultConfig());
     expect(findings).toEqual([
-      expect.objectContaining({ subject: '/', status: 'skipped', message: expect.stringContaining('"/:/host:ro"'), details: { role: 'root' } }),
+      expect.objectContaining({ subject: '/', status: 'skipped', message: expect.stringContaining('"/:/mnt/host:ro"'), details: { role: 'root' } }),
+      expect.objectContaining({ subject: '/srv', status: 'skipped', message: expect.stringContaining('"/srv:/mnt/host/srv:ro"') }),
     ]);
   });
 });

@@ -16,7 +16,7 @@ describe('production.dns', () => {
     for (const daemon of [{ path: PATH, found: true, logDriver: 'local' }, { path: PATH, found: true, dns: [] }]) {
       const [finding] = run(daemon);
       expect(finding).toMatchObject({ status: 'warning', message: expect.stringMatching(/^\/etc\/docker\/daemon.json sets no "dns"/), details: { dnsServers: [] } });
-      expect(finding.remediation).toContain('production checklist: "Networking"');
+      expect(finding.remediation).toContain('production checklist: "Networking" (https://learn.microsoft.com/azure/iot-edge/production-checklist#networking)');
     }
   });
 

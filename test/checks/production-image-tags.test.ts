@@ -25,9 +25,9 @@ describe('production.image-tags', () => {
     ['contoso/sensor:debug', 'debug', 'Don\'t use debug versions of module images'],
     ['contoso/sensor', 'none', 'Use tags to manage versions'],
     ['contoso/sensor:latest', 'latest', 'Use tags to manage versions'],
-    ['mcr.microsoft.com/azureiotedge-hub:1.5', 'rolling', 'Specific tags'],
-    ['mcr.microsoft.com/azureiotedge-agent:1', 'rolling', 'Specific tags'],
-    ['mcr.microsoft.com/azureiotedge-agent:1.4-linux-arm32v7', 'rolling', 'Specific tags'],
+    ['mcr.microsoft.com/azureiotedge-hub:1.5', 'rolling', 'Tags for the IoT Edge runtime'],
+    ['mcr.microsoft.com/azureiotedge-agent:1', 'rolling', 'Tags for the IoT Edge runtime'],
+    ['mcr.microsoft.com/azureiotedge-agent:1.4-linux-arm32v7', 'rolling', 'Tags for the IoT Edge runtime'],
     ['localhost:5000/sensor', 'none', 'Use tags to manage versions'],
   ])('flags %s as %s, citing the checklist', (image, kind, citation) => {
     const [finding] = productionImageTags.run(snapshot({ containers: [module('sensor', image)] }), defaultConfig());

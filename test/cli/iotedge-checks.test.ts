@@ -270,7 +270,7 @@ describeWithEngine('edge-health check on an IoT Edge device', () => {
       flagged('production.update-mode', 'edgeAgent', 'Configure how updates to modules are applied');
       flagged('production.log-driver', '/etc/docker/daemon.json', 'Set up default logging driver');
       flagged('production.image-gc', '/etc/aziot/config.toml', 'Configure image garbage collection');
-      flagged('production.dns', '/etc/docker/daemon.json', 'production checklist: "Networking"');
+      flagged('production.dns', '/etc/docker/daemon.json', 'Networking');
       flagged('production.hub-memory', 'edgeHub', "Don't optimize for performance on constrained devices");
       flagged('production.protocol-heads', 'edgeHub', 'Disable unused protocols');
       expect(result(troubled.report, 'production.upstream-protocol', 'edgeAgent/edgeHub').message).toBe(

@@ -16,7 +16,7 @@ function stateFolder(): string {
 
 async function cycle(folder: string, at: number, filesystems: FilesystemInfo[], memory: { current?: DiskHistoryState } = {}) {
   const notes: string[] = [];
-  const history = await collectDiskHistory({ filesystems, at: new Date(at), stateFolder: folder, memory, note: (text) => notes.push(text) });
+  const history = await collectDiskHistory({ filesystems, at: new Date(at), stateFolder: folder, memory, signal: new AbortController().signal, note: (text) => notes.push(text) });
   return { history, notes };
 }
 

@@ -3,19 +3,14 @@ import { createServer, type Server } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectSnapshot } from '../../src/collect/snapshot.js';
 import { defaultConfig } from '../../src/config/settings.js';
 
-const savedHost = process.env.DOCKER_HOST;
-afterEach(() => {
-  process.env.DOCKER_HOST = savedHost;
-});
-
 describe('without a usable engine', () => {
   it('records an unreachable engine as the reason for every Docker source', async () => {
-    process.env.DOCKER_HOST = `unix://${path.join(tmpdir(), 'no-such-engine.sock')}`;
-    const snapshot = await collectSnapshot({ config: defaultConfig() });
+    const engineEndpoint = `unix://${path.join(tmpdir(), 'no-such-engine.sock')}`;
+    const snapshot = await collectSnapshot({ config: defaultConfig(), engineEndpoint });
     expect(snapshot.sources.docker).toMatchObject({ ok: false, error: expect.stringMatching(/not reachable at unix:\/\/.*no-such-engine\.sock.*ENOENT/) });
     for (const source of ['containers', 'containerStats', 'containerLogs', 'volumes', 'volumeSizes'] as const) {
       expect(snapshot.sources[source]).toMatchObject({ ok: false, error: snapshot.sources.docker.error });
@@ -31,9 +26,8 @@ describe('without a usable engine', () => {
     const silent: Server = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(socket, resolve));
     try {
-      process.env.DOCKER_HOST = `unix://${socket}`;
       const started = Date.now();
-      const snapshot = await collectSnapshot({ config: { ...defaultConfig(), collectTimeoutSeconds: 1 } });
+      const snapshot = await collectSnapshot({ config: { ...defaultConfig(), collectTimeoutSeconds: 1 }, engineEndpoint: `unix://${socket}` });
       expect(snapshot.sources.docker).toMatchObject({ ok: false, error: 'timed out after 1000 ms' });
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {

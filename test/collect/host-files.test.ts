@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectContainerLogs } from '../../src/collect/container-logs.js';
 import { collectDaemonConfig } from '../../src/collect/daemon-config.js';
-import { collectFilesystems } from '../../src/collect/filesystems.js';
+import { type WatchedPath, collectFilesystems } from '../../src/collect/filesystems.js';
 
 function hostRoot(files: Record<string, string> = {}): string {
   const root = mkdtempSync(path.join(tmpdir(), 'eh-host-'));
@@ -58,15 +58,12 @@ describe('filesystems', () => {
     const root = hostRoot({ 'data/a': 'x' });
     // In a container, with the host's / mounted at the host root, as a deployment that watches it does.
     const mountinfo = mountTable(root, ['1021 1003 0:52 / / rw - overlay overlay rw', IN_CONTAINER, `1030 1021 8:1 / ${root} ro - ext4 /dev/sda1 rw`]);
-    const scan = await collectFilesystems(
-      root,
-      [
-        { path: '/', role: 'root' },
-        { path: '/data', role: 'configured' },
-        { path: '/missing', role: 'configured' },
-      ],
-      mountinfo,
-    );
+    const watched: WatchedPath[] = [
+      { path: '/', role: 'root' },
+      { path: '/data', role: 'configured' },
+      { path: '/missing', role: 'configured' },
+    ];
+    const scan = await collectFilesystems({ hostRoot: root, watched, mountinfo }, signal);
     expect(scan.filesystems).toHaveLength(1);
     expect(scan.filesystems[0].path).toBe('/');
     expect(scan.filesystems[0].watchedPaths).toEqual([
@@ -78,10 +75,11 @@ describe('filesystems', () => {
   });
 
   it('tells apart paths on different filesystems', async () => {
-    const scan = await collectFilesystems('', [
+    const watched: WatchedPath[] = [
       { path: '/', role: 'root' },
       { path: '/proc', role: 'configured' },
-    ]);
+    ];
+    const scan = await collectFilesystems({ hostRoot: '', watched }, signal);
     expect(scan.filesystems.map((fs) => fs.path)).toEqual(['/', '/proc']);
     // Never the root's mount: /proc is a filesystem of its own.
     expect([null, '/proc']).toContain(scan.filesystems[1].mount);
@@ -104,7 +102,7 @@ describe('container log files', () => {
       logPath: `/var/lib/docker/containers/${id}/${id}-json.log`,
     } as Parameters<typeof collectContainerLogs>[0][number];
     const notes: string[] = [];
-    const [log] = await collectContainerLogs([container], '/var/lib/docker', root, (n) => notes.push(n));
+    const [log] = await collectContainerLogs([container], '/var/lib/docker', root, (n) => notes.push(n), signal);
     expect(log.totalBytes).toBe(1110);
     expect(log.files.map((f) => f.name)).toEqual([`${id}-json.log`, `${id}-json.log.1`, `${id}-json.log.2.gz`]);
     expect(notes).toEqual([]);
@@ -115,7 +113,7 @@ describe('container log files', () => {
     const root = hostRoot({ [`var/lib/docker/containers/${id}`]: 'a file where a folder should be' });
     const container = { id, logConfig: { type: 'local', config: {} }, logPath: '' } as Parameters<typeof collectContainerLogs>[0][number];
     const notes: string[] = [];
-    const [log] = await collectContainerLogs([container], '/var/lib/docker', root, (n) => notes.push(n));
+    const [log] = await collectContainerLogs([container], '/var/lib/docker', root, (n) => notes.push(n), signal);
     expect(log.error).toMatch(/ENOTDIR/);
     expect(notes).toEqual(['log files of 1 of 1 containers could not be read']);
   });
@@ -130,15 +128,12 @@ describe('filesystems under a host root', () => {
       `1030 1021 8:1 /var/lib/docker ${root}/var/lib/docker ro,relatime - ext4 /dev/sda1 rw`,
       `1031 1021 8:1 /srv/my\\040data ${root}/srv/my\\040data ro,relatime - ext4 /dev/sda1 rw`,
     ]);
-    const scan = await collectFilesystems(
-      root,
-      [
-        { path: '/', role: 'root' },
-        { path: '/var/lib/docker', role: 'dockerDataRoot' },
-        { path: '/srv/my data', role: 'configured' },
-      ],
-      mountinfo,
-    );
+    const watched: WatchedPath[] = [
+      { path: '/', role: 'root' },
+      { path: '/var/lib/docker', role: 'dockerDataRoot' },
+      { path: '/srv/my data', role: 'configured' },
+    ];
+    const scan = await collectFilesystems({ hostRoot: root, watched, mountinfo }, signal);
     expect(scan.notMounted).toEqual([{ path: '/', role: 'root' }]);
     expect(scan.filesystems.flatMap((fs) => fs.watchedPaths.map((w) => w.path))).toEqual(['/var/lib/docker']);
     // Mounted but missing here: read, failed, and said so, not silently dropped.
@@ -146,7 +141,7 @@ describe('filesystems under a host root', () => {
   });
 
   it('on the host itself (no host root) measures every path', async () => {
-    const scan = await collectFilesystems('', [{ path: '/', role: 'root' }], '/no/such/mountinfo');
+    const scan = await collectFilesystems({ hostRoot: '', watched: [{ path: '/', role: 'root' }], mountinfo: '/no/such/mountinfo' }, signal);
     expect(scan.notMounted).toEqual([]);
     expect(scan.filesystems).toHaveLength(1);
   });
@@ -154,7 +149,7 @@ describe('filesystems under a host root', () => {
   it('outside a container, measures a host root that is a plain folder (a mounted system image, a test fixture)', async () => {
     const root = hostRoot({ 'data/a': 'x' });
     const mountinfo = mountTable(root, ['22 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw']);
-    const scan = await collectFilesystems(root, [{ path: '/', role: 'root' }], mountinfo);
+    const scan = await collectFilesystems({ hostRoot: root, watched: [{ path: '/', role: 'root' }], mountinfo }, signal);
     expect(scan.notMounted).toEqual([]);
     expect(scan.filesystems.map((fs) => fs.path)).toEqual(['/']);
   });

@@ -4,7 +4,7 @@ import { NEWEST_API, compareApiVersions } from '../../src/collect/docker-client.
 import { collectSnapshot } from '../../src/collect/snapshot.js';
 import { defaultConfig } from '../../src/config/settings.js';
 import type { Snapshot } from '../../src/snapshot.js';
-import { Plant, describeWithEngine } from '../support/engine.js';
+import { Plant, TEST_ENGINE_ENDPOINT, describeWithEngine } from '../support/engine.js';
 
 const MiB = 1024 ** 2;
 
@@ -31,7 +31,7 @@ describeWithEngine('collectSnapshot on a real engine', () => {
     await oom.wait();
     // Let the engine flush the log lines written above.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    snapshot = await collectSnapshot({ config: defaultConfig() });
+    snapshot = await collectSnapshot({ config: defaultConfig(), engineEndpoint: TEST_ENGINE_ENDPOINT });
   });
   afterAll(() => plant.cleanup());
 
@@ -45,7 +45,7 @@ describeWithEngine('collectSnapshot on a real engine', () => {
     expect(snapshot.sources.docker).toMatchObject({ ok: true });
     const engineApi = snapshot.docker?.engineApiVersion ?? '';
     expect(snapshot.docker?.apiVersion).toBe(compareApiVersions(engineApi, NEWEST_API) <= 0 ? engineApi : NEWEST_API);
-    expect(snapshot.docker?.endpoint).toBe(process.env.DOCKER_HOST);
+    expect(snapshot.docker?.endpoint).toBe(TEST_ENGINE_ENDPOINT);
     expect(snapshot.docker?.dataRoot).toMatch(/\/root$/);
     expect(snapshot.docker?.loggingDriver).toBe('json-file');
   });
@@ -106,12 +106,12 @@ describeWithEngine('volume sizes', () => {
   it('are reused from the cache while younger than the allowed age, and not asked for when off', async () => {
     const cache = {};
     const config = { ...defaultConfig(), volumeSizesMaxAgeSeconds: 600 };
-    const first = await collectSnapshot({ config, volumeSizeCache: cache });
-    const second = await collectSnapshot({ config, volumeSizeCache: cache });
+    const first = await collectSnapshot({ config, engineEndpoint: TEST_ENGINE_ENDPOINT, volumeSizeCache: cache });
+    const second = await collectSnapshot({ config, engineEndpoint: TEST_ENGINE_ENDPOINT, volumeSizeCache: cache });
     expect(first.sources.volumeSizes.note).toBeUndefined();
     expect(second.sources.volumeSizes.note).toMatch(/from cache/);
 
-    const off = await collectSnapshot({ config: { ...config, volumeSizes: false } });
+    const off = await collectSnapshot({ config: { ...config, volumeSizes: false }, engineEndpoint: TEST_ENGINE_ENDPOINT });
     expect(off.sources.volumeSizes).toMatchObject({ ok: false, error: expect.stringMatching(/volumeSizes is off/) });
     expect(off.sources.volumes.ok).toBe(true);
     expect(off.volumes?.every((v) => v.sizeBytes === null)).toBe(true);

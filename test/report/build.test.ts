@@ -137,6 +137,11 @@ describe('buildReport', () => {
       expect(own[0].subject).not.toBe('');
       expect(report.results.map((r) => r.id)).toEqual(['a.one', 'b.two', 'c.three']);
       expect(report.status).toBe('error');
+      expect(report.failedChecks).toEqual(['b.two']);
+    });
+
+    it('no check failed when none threw, even with errors found', () => {
+      expect(buildReport(snapshot(), config(), [fixed('a.one', ['error'])]).failedChecks).toEqual([]);
     });
 
     it('a thrown non-Error value is reported as text', () => {

@@ -41,4 +41,13 @@ describe('exitCodeFor', () => {
   ])('with warningsAsErrors, results %j exit with %d', (statuses, code) => {
     expect(exitCodeFor(reportWith(...statuses), { warningsAsErrors: true })).toBe(code);
   });
+
+  it('a check that threw exits with 2, the agent failed, whatever the host looks like', () => {
+    const throwing: Check = { id: 'b.two', title: 'B', needs: ['containers'], run: () => { throw new Error('boom'); } };
+    const healthy: Check = { id: 'a.one', title: 'A', needs: ['containers'], run: () => [{ subject: 'x', status: 'ok', message: 'fine', details: {} }] };
+    const report = buildReport(snapshot(), defaultConfig(), [healthy, throwing]);
+    expect(report.failedChecks).toEqual(['b.two']);
+    expect(exitCodeFor(report, { warningsAsErrors: false })).toBe(EXIT_AGENT_FAILED);
+    expect(exitCodeFor(reportWith('error'), { warningsAsErrors: false })).toBe(EXIT_UNHEALTHY);
+  });
 });

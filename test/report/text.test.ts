@@ -94,7 +94,7 @@ describe('renderText', () => {
       snap: { sources: { volumes: failed('engine unreachable'), volumeSizes: failed('engine unreachable'), filesystems: failed('EACCES: /host') } },
     });
     expect(text).toContain('Not collected:');
-    expect(text).toContain('volumes, volumeSizes: engine unreachable');
+    expect(text).toContain('volumeSizes, volumes: engine unreachable');
     expect(text).toContain('filesystems: EACCES: /host');
   });
 

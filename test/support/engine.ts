@@ -19,6 +19,9 @@ export const describeWithEngine: typeof describe = engineReady
   : (((name: string, ...rest: unknown[]) =>
       (describe.skip as (...args: unknown[]) => void)(`${name} [skipped: no private engine; run \`npm test\`]`, ...rest)) as typeof describe);
 
+/** Where the private engine listens (scripts/test.sh sets DOCKER_HOST); tests pass it on, never change it. */
+export const TEST_ENGINE_ENDPOINT = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+
 export function testDocker(): Docker {
   return new Docker();
 }

@@ -15,8 +15,8 @@ import {
   type SourceStatus,
   type UpstreamProbe,
   type VolumeInfo,
-  SOURCE_NAMES,
 } from '../../src/snapshot.js';
+import { SOURCE_NAMES } from '../../src/collect/sources.js';
 
 export const KiB = 1024;
 export const MiB = 1024 ** 2;
@@ -43,6 +43,7 @@ export function snapshot(overrides: SnapshotOverrides = {}): Snapshot {
     containerStats: [],
     containerLogs: [],
     volumes: [],
+    volumeSizes: {},
     // The checklist's advice, so the default log driver is nothing to flag.
     daemonConfig: { path: '/etc/docker/daemon.json', found: true, logDriver: 'local', dns: ['10.0.0.53'] },
     filesystems: { filesystems: [], unreadable: [], notMounted: [] },
