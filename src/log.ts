@@ -1,7 +1,76 @@
+// The agent's log: one line per event on standard error (standard output stays the report), in the
+// format IoT Edge modules write and edgeAgent's GetModuleLogs parses, or as JSON lines.
 import { pino, type Logger } from 'pino';
 import type { Config } from './config/settings.js';
 
-/** JSON lines on standard error, so standard output stays the report. */
-export function createLogger(level: Config['logLevel']): Logger {
-  return pino({ name: 'edge-health', level, base: undefined }, pino.destination({ dest: 2, sync: true }));
+export type LogFormat = Config['logFormat'];
+
+/** pino's numeric level → syslog severity and the three-letter tag IoT Edge's own modules print. */
+const SEVERITIES: Record<number, { severity: number; tag: string }> = {
+  10: { severity: 7, tag: 'VRB' },
+  20: { severity: 7, tag: 'DBG' },
+  30: { severity: 6, tag: 'INF' },
+  40: { severity: 4, tag: 'WRN' },
+  50: { severity: 3, tag: 'ERR' },
+  60: { severity: 2, tag: 'CRT' },
+};
+
+/** Keys pino writes itself; the IoT Edge format shows them in the line's prefix instead. */
+const PREFIX_KEYS = new Set(['level', 'time', 'msg']);
+/** A value written bare after `key=`; anything else is quoted as a JSON string. */
+const BARE_VALUE = /^[^\s"=\\]+$/;
+
+export function createLogger({ logLevel, logFormat }: Pick<Config, 'logLevel' | 'logFormat'>): Logger {
+  const stderr = pino.destination({ dest: 2, sync: true });
+  return pino({ level: logLevel, base: undefined }, { write: (line: string) => stderr.write(formatLine(logFormat, line)) });
+}
+
+/**
+ * A line pino wrote, in the chosen format. Parsed again in both, so every key appears once: pino
+ * repeats a key that a child's bindings and the call both set (the call's, more specific, wins).
+ */
+export function formatLine(format: LogFormat, jsonLine: string): string {
+  return format === 'json' ? `${JSON.stringify(JSON.parse(jsonLine))}\n` : formatIotEdgeLine(jsonLine);
+}
+
+/**
+ * One pino JSON line as `<6> 2026-12-01 23:20:00.123 +00:00 [INF] message key=value …`: the syslog
+ * severity first, so edgeAgent's `loglevel` filter finds it, then the local time with its offset.
+ * Newlines inside values are escaped: one event stays one line.
+ */
+function formatIotEdgeLine(jsonLine: string): string {
+  const event = JSON.parse(jsonLine) as Record<string, unknown>;
+  const { severity, tag } = SEVERITIES[event.level as number] ?? SEVERITIES[30];
+  const fields = Object.entries(event)
+    .filter(([key]) => !PREFIX_KEYS.has(key))
+    .map(([key, value]) => `${key}=${formatValue(value)}`);
+  const message = oneLine(String(event.msg ?? ''));
+  return `${[`<${severity}>`, iotEdgeTimestamp(new Date(event.time as number)), `[${tag}]`, message, ...fields].filter(Boolean).join(' ')}\n`;
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === 'string') return BARE_VALUE.test(value) ? value : JSON.stringify(value);
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\r?\n/g, '\\n');
+}
+
+/** yyyy-MM-dd HH:mm:ss.fff ±hh:mm in the process's time zone, as IoT Edge's modules write it. */
+export function iotEdgeTimestamp(date: Date): string {
+  const pad = (n: number, width = 2) => String(Math.trunc(Math.abs(n))).padStart(width, '0');
+  const offsetMinutes = -date.getTimezoneOffset();
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)} ` +
+    `${sign}${pad(offsetMinutes / 60)}:${pad(offsetMinutes % 60)}`
+  );
+}
+
+/** A crash, in the format logs are read in: one line, the stack trace included, at the critical severity. */
+export function logCrash(error: unknown, logFormat: LogFormat): void {
+  createLogger({ logLevel: 'fatal', logFormat }).fatal({ error: error instanceof Error ? error.stack ?? error.message : String(error) }, 'edge-health stopped');
 }

@@ -1,5 +1,6 @@
 // Which volumes must never be offered for removal, and why. Shared by the volumes.unused check and prune.
 import type { Config } from './config/settings.js';
+import { globToRegExp } from './glob.js';
 import type { VolumeInfo } from './snapshot.js';
 
 /** IoT Edge's own modules keep their state in volumes named after them (edgeHub's message store). */
@@ -16,10 +17,4 @@ export function protectionReason(
   const label = volume.labels[config.protectLabel];
   if (label !== undefined && label.toLowerCase() !== 'false') return `carries label ${config.protectLabel}`;
   return undefined;
-}
-
-/** A name pattern where * matches any run of characters and ? one character; all else is literal. */
-export function globToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
 }

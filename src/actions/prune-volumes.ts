@@ -52,8 +52,7 @@ export const pruneVolumes: PruneSpec<typeof volumePrunePayload, VolumeState> = {
     return { volumes, containers: await collectContainers(docker, signal) };
   },
   plan: planVolumePrune,
-  measure: ({ docker, apiVersion }, signal) =>
-    collectVolumeSizes(docker, apiVersion, {}, 0, Date.now(), signal, () => {}),
+  measure: ({ docker, apiVersion }, signal) => collectVolumeSizes({ docker, apiVersion }, signal),
   async remove({ docker }, name, signal) {
     await docker.getVolume(name).remove({ abortSignal: signal });
   },

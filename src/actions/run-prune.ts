@@ -38,7 +38,7 @@ export function runPrune(kind: PruneKind, payload: unknown, deps: PruneDeps): Pr
 async function prune<S extends z.ZodType<{ dryRun: boolean }>, State>(spec: PruneSpec<S, State>, payload: unknown, deps: PruneDeps): Promise<PruneResult> {
   const started = performance.now();
   const { config, lock, requestedBy, connect = (signal) => connectEngine(defaultEngineEndpoint(), signal), now = () => new Date() } = deps;
-  const log = actionLog(deps.logger ?? createLogger(config.logLevel)).child({ action: spec.action, requestedBy });
+  const log = actionLog(deps.logger ?? createLogger(config)).child({ action: spec.action, requestedBy });
 
   const parsed = parsePayload(spec.payload, payload);
   if (!parsed.ok) return { status: 400, payload: { error: parsed.error, ...(parsed.field ? { field: parsed.field } : {}) } };

@@ -16,7 +16,7 @@ export function checkCommand(program: Command): Command {
   addSettingOptions(command);
   return command.action(async (options: Record<string, unknown>) => {
     const { config } = await loadCliConfig(options);
-    const logger = createLogger(config.logLevel);
+    const logger = createLogger(config);
     const snapshot = await collectSnapshot({ config });
     for (const [source, status] of Object.entries(snapshot.sources)) {
       if (!status.ok) logger.info({ source, error: status.error }, 'source not collected');

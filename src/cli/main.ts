@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { AGENT_VERSION } from '../version.js';
+import { envName } from '../config/settings.js';
+import { logCrash } from '../log.js';
 import { EXIT_AGENT_FAILED } from '../report/exit-code.js';
 import { checkCommand } from './check-command.js';
 import { UsageError } from './cli-config.js';
+import { fleetCommand } from './fleet-command.js';
 import { pruneCommand } from './prune-command.js';
 import { runCommand } from './run-command.js';
 
@@ -15,6 +18,7 @@ const program = new Command('edge-health')
 checkCommand(program).exitOverride();
 pruneCommand(program).exitOverride();
 runCommand(program).exitOverride();
+fleetCommand(program).exitOverride();
 
 try {
   await program.parseAsync();
@@ -23,7 +27,8 @@ try {
     // Commander has printed the message; help and --version end with code 0.
     process.exitCode = error.exitCode === 0 ? 0 : EXIT_AGENT_FAILED;
   } else {
-    process.stderr.write(`edge-health: ${error instanceof UsageError ? error.message : (error as Error).stack}\n`);
+    if (error instanceof UsageError) process.stderr.write(`edge-health: ${error.message}\n`);
+    else logCrash(error, process.env[envName('logFormat')] === 'json' ? 'json' : 'iotedge');
     // Exit now: an open module client would keep the process alive, and IoT Edge restarts a module that exits.
     process.exit(EXIT_AGENT_FAILED);
   }

@@ -66,7 +66,7 @@ function addKind(prune: Command, kind: PruneKind, description: string, [filterFl
       config,
       lock: new ActionLock(),
       requestedBy: `command line (user ${currentUser()})`,
-      logger: createLogger(config.logLevel),
+      logger: createLogger(config),
     });
     if (result.status !== 200) {
       const { error, field } = result.payload;

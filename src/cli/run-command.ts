@@ -22,7 +22,7 @@ export function runCommand(program: Command): Command {
   return command.action(async (options: Record<string, unknown>) => {
     const settings = asUsageError(() => new ModuleConfig(deviceLayers(options)));
     await checkHostRoot({ config: settings.current, origins: settings.describe().origins });
-    const logger = createLogger(settings.current.logLevel);
+    const logger = createLogger(settings.current);
 
     const stopping = new AbortController();
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {

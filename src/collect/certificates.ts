@@ -4,7 +4,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CertificateInfo, CertificateRole, CertificateScan, IotEdgeConfig, RenewPolicy } from '../snapshot.js';
-import { globToRegExp } from '../volume-protection.js';
+import { globToRegExp } from '../glob.js';
 import { hostPath } from './host-path.js';
 import { type Note, describeError } from './run-source.js';
 import { fetchTrustBundle } from './workload-trust-bundle.js';

@@ -82,11 +82,13 @@ const list = SourceList.of<SourceOptions>()
     skip: (options) => (options.volumeSizes ? undefined : 'not asked for (volumeSizes is off)'),
     collect: ({ options, needed: { docker }, signal, note }) =>
       collectVolumeSizes(
-        docker.connection.docker,
-        docker.connection.apiVersion,
-        options.volumeSizeCache,
-        options.volumeSizesMaxAgeMs,
-        options.collectedAt.getTime(),
+        {
+          docker: docker.connection.docker,
+          apiVersion: docker.connection.apiVersion,
+          cache: options.volumeSizeCache,
+          maxAgeMs: options.volumeSizesMaxAgeMs,
+          nowMs: options.collectedAt.getTime(),
+        },
         signal,
         note,
       ),

@@ -14,14 +14,20 @@ interface SystemDf {
   Volumes?: { Name: string; UsageData?: { Size: number } | null }[] | null;
 }
 
+export interface VolumeSizeOptions {
+  docker: Docker;
+  /** The negotiated API version: from 1.42 the engine measures volumes alone when asked. */
+  apiVersion: string;
+  /** Sizes a long-running agent keeps between cycles, reused while younger than maxAgeMs; without one the engine is always asked. */
+  cache?: { current?: VolumeSizeCache };
+  maxAgeMs?: number;
+  nowMs?: number;
+}
+
 export async function collectVolumeSizes(
-  docker: Docker,
-  apiVersion: string,
-  cache: { current?: VolumeSizeCache },
-  maxAgeMs: number,
-  nowMs: number,
+  { docker, apiVersion, cache = {}, maxAgeMs = 0, nowMs = Date.now() }: VolumeSizeOptions,
   signal: AbortSignal,
-  note: Note,
+  note: Note = () => {},
 ): Promise<ReadonlyMap<string, number>> {
   const cached = cache.current;
   if (cached && nowMs - cached.collectedAtMs <= maxAgeMs) {

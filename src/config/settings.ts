@@ -153,7 +153,13 @@ export const SETTINGS = {
   storeLogWarnBytes: setting('bytes', bytes, 100 * MiB,
     'edgehub.store: warning when the RocksDB info logs (LOG, LOG.old.*) in a store hold more than this.'),
   logLevel: setting('string', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'warn',
-    'Agent log level (logs go to standard error as JSON lines).', 'level'),
+    'Agent log level (logs go to standard error, in logFormat).', 'level'),
+  logFormat: deviceOnly(setting('string', z.enum(['iotedge', 'json']), 'iotedge',
+    'iotedge: one line per event, `<6> 2026-12-01 23:20:00.123 +00:00 [INF] message key=value`, the syslog severity first, as edgeAgent\'s GetModuleLogs filters it; json: JSON lines.', 'format')),
+  metricsEnabled: deviceOnly(setting('boolean', z.boolean(), false,
+    'run and run --local serve the latest cycle as Prometheus metrics on http://<module>:<metricsPort>/metrics, for metrics-collector.')),
+  metricsPort: deviceOnly(setting('number', z.number().int().min(1).max(65535), 9600,
+    'TCP port of the metrics endpoint (9600: the port IoT Edge\'s own modules serve metrics on).', 'port')),
 };
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -9,6 +9,7 @@ import { AGENT_NAME, AGENT_VERSION } from '../version.js';
 import { createModuleClient } from './client.js';
 import { type Cycle, CycleRunner } from './cycle-runner.js';
 import type { DesiredProperties } from './desired.js';
+import { startMetricsEndpoint } from './metrics-server.js';
 import { type MethodHandler, readMethods } from './methods.js';
 import type { ModuleConfig } from './module-config.js';
 import { pruneMethods } from './prune-methods.js';
@@ -100,12 +101,14 @@ export async function runModule({ settings, logger, stop }: ModuleRun): Promise<
   });
 
   await reporter.report({ config: settings.reported(), agent: agentSection(startedAt) });
+  const metrics = await startMetricsEndpoint(settings.current, logger, () => runner.last);
   reschedule();
   await runner.run().catch((error: Error) => logger.error({ error: error.message }, 'first cycle failed'));
 
   await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
   logger.info('stopping');
   await schedule?.destroy();
+  await metrics?.close();
   await Promise.race([client.close(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
   logger.info('stopped');
 }

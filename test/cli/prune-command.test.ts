@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PruneAnswer } from '../../src/actions/plan.js';
 import { runCli } from '../support/cli.js';
 import { Plant, describeWithEngine } from '../support/engine.js';
+import { parseLogLines } from '../support/iotedge-log.js';
 
 describe('edge-health prune, refusals', () => {
   it('lists its options in --help', async () => {
@@ -96,9 +97,14 @@ describeWithEngine('edge-health prune volumes, dry run then for real', () => {
     expect(summary).toMatch(/^Removed 1 volume \(29\d KiB\); 0 could not be removed; 2 kept\.$/);
     expect(rows[0]).toMatch(new RegExp(`^  removed  ${leftover} +29\\d KiB$`));
     expect(rows.slice(1).map((r) => r.split(/\s+/)[1])).toEqual(['kept', 'kept']);
-    const log = stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(log.find((l) => l.msg === 'removed')).toMatchObject({ level: 30, action: 'pruneVolumes', requestedBy: expect.stringMatching(/^command line \(user /), name: leftover });
-    expect(log.find((l) => l.msg === 'prune finished')).toMatchObject({ removedCount: 1, options: { dryRun: false, names: [leftover, inUse, kept], olderThanHours: 0 } });
+    const log = parseLogLines(stderr);
+    const removed = log.find((l) => l.logText.startsWith('[INF] removed '));
+    expect(removed?.logLevel).toBe(6);
+    expect(removed?.logText).toMatch(new RegExp(`^\\[INF\\] removed action=pruneVolumes requestedBy="command line \\(user [^"]+\\)" name=${leftover} ref=${leftover} bytes=\\d+$`));
+    const finished = log.find((l) => l.logText.startsWith('[INF] prune finished '));
+    const options = JSON.parse(/ options=(\{\S*\})/.exec(finished?.logText ?? '')?.[1] ?? 'null') as unknown;
+    expect(options).toMatchObject({ dryRun: false, names: [leftover, inUse, kept], olderThanHours: 0 });
+    expect(finished?.logText).toContain('removedCount=1');
     const { Volumes } = await plant.docker.listVolumes();
     const left = (Volumes ?? []).map((v) => v.Name);
     expect(left).not.toContain(leftover);

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AgentProcess, startAgent } from '../support/agent-process.js';
 import { Plant, describeWithEngine } from '../support/engine.js';
 import { type TestHub, startTestHub } from '../support/hub/index.js';
+import { freePort } from '../support/free-port.js';
+import { parseExposition, seriesOf } from '../support/prometheus.js';
 
 const PRODUCT_INFO = 'contoso.edge-health.standard';
 
@@ -32,6 +34,7 @@ describeWithEngine('the IoT Edge module against a local hub', () => {
   let hub: TestHub;
   let moduleId: string;
   let agent: AgentProcess;
+  let metricsPort: number;
 
   const reported = async (): Promise<Reported> => {
     const { responseBody } = await hub.registry().getModuleTwin(hub.deviceId, moduleId);
@@ -52,6 +55,7 @@ describeWithEngine('the IoT Edge module against a local hub', () => {
     await plant.volume('bystander', { bytes: 1024 ** 2 });
     hub = await startTestHub();
     moduleId = hub.addModule('edgeHealth');
+    metricsPort = await freePort();
     agent = startAgent(['run'], {
       ...process.env,
       // The module must trust edgeHub only through the workload trust bundle.
@@ -61,9 +65,11 @@ describeWithEngine('the IoT Edge module against a local hub', () => {
       EDGE_HEALTH_SCHEDULE: '*/3 * * * * *',
       EDGE_HEALTH_JITTER_SECONDS: '0',
       EDGE_HEALTH_LOG_LEVEL: 'info',
+      EDGE_HEALTH_METRICS_ENABLED: 'true',
+      EDGE_HEALTH_METRICS_PORT: String(metricsPort),
     });
     await eventually(reported, (r) => r.health !== undefined).catch((error: Error) => {
-      throw new Error(`${error.message}\nagent logs:\n${agent.logs().map((l) => JSON.stringify(l)).join('\n')}\nhub rejections: ${hub.rejections.join('; ')}`);
+      throw new Error(`${error.message}\nagent logs:\n${agent.logs().map((l) => l.line).join('\n')}\nhub rejections: ${hub.rejections.join('; ')}`);
     });
   });
 
@@ -96,7 +102,7 @@ describeWithEngine('the IoT Edge module against a local hub', () => {
   });
 
   it('applies a desired threshold, echoes it with its version, and alerts on the change it causes', async () => {
-    const debugLines = () => agent.logs().filter((l) => l.level === 20).length;
+    const debugLines = () => agent.logs().filter((l) => l.logLevel === 7).length;
     expect(debugLines()).toBe(0);
     await setDesired({ diskFreeWarnPercent: 100, diskFreeErrorPercent: 0, logLevel: 'debug' });
     const twin = await eventually(reported, (r) => r.config?.applied.diskFreeWarnPercent === 100 && r.health?.checks.disk_space.status === 'warning');
@@ -115,6 +121,14 @@ describeWithEngine('the IoT Edge module against a local hub', () => {
     expect(twin.config?.applied.logWarnBytes).not.toBe(1024 ** 2);
     await setDesired({ diskFreeWarnPercent: null, diskFreeErrorPercent: null, logWarnBytes: null });
     await eventually(reported, (r) => r.config?.status === 'applied' && r.config.applied.diskFreeWarnPercent === 20);
+    // GetModuleLogs with "loglevel": 4 finds the rejection.
+    expect(agent.logs().find((l) => l.logText.startsWith('[WRN] desired properties rejected'))?.logLevel).toBe(4);
+  });
+
+  it('serves Prometheus metrics labelled with the hub, device and module IoT Edge gave it', async () => {
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+    const [status] = seriesOf(parseExposition(text), 'edge_health_check_status');
+    expect(status.labels).toMatchObject({ iothub: hub.hostName, edge_device: hub.deviceId, module_name: moduleId, instance_number: expect.any(String) });
   });
 
   it('answers direct methods with HTTP-style statuses', async () => {
@@ -187,5 +201,17 @@ describeWithEngine('the IoT Edge module against a local hub', () => {
     const { code, ms } = await agent.stop();
     expect(code).toBe(0);
     expect(ms).toBeLessThan(8_000);
+  });
+
+  it('wrote every log line of the run as edgeAgent parses module logs: a severity, a timestamp, one event per line', () => {
+    const lines = agent.logs();
+    console.info(`module log (first lines):\n${lines.slice(0, 8).map((l) => l.line).join('\n')}`);
+    expect(lines.length).toBeGreaterThan(10);
+    for (const { line, logLevel, timestamp } of lines) {
+      expect(logLevel, line).toBeDefined();
+      expect(timestamp, line).toBeDefined();
+    }
+    expect(new Set(lines.map((l) => l.logLevel))).toEqual(new Set([4, 6, 7]));
+    expect(lines.filter((l) => l.logText.startsWith('[INF] stopped'))).toHaveLength(1);
   });
 });

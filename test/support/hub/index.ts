@@ -24,6 +24,11 @@
  *   hub.serviceClient()      Client: invokeDeviceMethod(deviceId, moduleId, {methodName, payload,
  *                            responseTimeoutInSeconds}) → {status, payload}
  *   hub.serviceConnectionString, hub.hostName, hub.deviceId
+ *   hub.queries              every query page asked for (SQL, continuation), to see paging
+ *
+ * A fleet: hub.addModule(moduleId, otherDeviceId) registers a module on another device, and
+ * hub.simulateReported(deviceId, moduleId, patch) patches its reported properties as a connected
+ * module would, for devices that exist only as twins. Only the hub's own device has a workload API.
  *
  * What the hub saw (read in the test process; the module may run in a child process):
  *   hub.events(moduleId) / hub.waitForEvent(moduleId, predicate?, timeoutMs?)
@@ -84,8 +89,12 @@ export interface TestHub {
   readonly edgeCa: string;
   /** What the MQTT endpoint refused or could not deliver, newest last. */
   readonly rejections: readonly string[];
-  /** Registers a module identity (fresh key and generation id); returns its id. */
-  addModule(moduleId?: string): string;
+  /** Every query page the service API was asked for, oldest first. */
+  readonly queries: readonly { query: string; continuation: string | undefined }[];
+  /** Registers a module identity (fresh key and generation id) on the hub's device or `deviceId`; returns its id. */
+  addModule(moduleId?: string, deviceId?: string): string;
+  /** Patches a module's reported properties as if it had sent them. */
+  simulateReported(deviceId: string, moduleId: string, patch: JsonObject): void;
   moduleEnv(moduleId: string): Record<string, string>;
   moduleConnectionString(moduleId: string): string;
   registry(): Registry;
@@ -146,7 +155,11 @@ export async function startTestHub(options: { deviceId?: string } = {}): Promise
       gatewayHostName,
       edgeCa: edgeCa.cert,
       rejections: mqtt.rejections,
-      addModule: (moduleId = shortId('module')) => modules.add(moduleId).moduleId,
+      queries: service.queries,
+      addModule: (moduleId = shortId('module'), onDevice = deviceId) => modules.add(moduleId, onDevice).moduleId,
+      simulateReported: (onDevice, moduleId, patch) => {
+        modules.get(onDevice, moduleId).twin.patchReported(patch);
+      },
       moduleEnv: (moduleId) => ({
         IOTEDGE_WORKLOADURI: workload.uri,
         IOTEDGE_DEVICEID: deviceId,

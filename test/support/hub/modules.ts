@@ -1,5 +1,6 @@
-// The hub's identity registry for its one IoT Edge device: each module's identity (key and
-// generation id, as edgeAgent would create them), its twin, and what the hub saw it do.
+// The hub's identity registry: its IoT Edge device (and any more a fleet test registers), each
+// module's identity (key and generation id, as edgeAgent would create them), its twin, and what
+// the hub saw it do.
 import { randomUUID } from 'node:crypto';
 import { HubError } from './hub-error.js';
 import { newKey } from './sas.js';
@@ -47,23 +48,25 @@ export class HubModules {
 
   constructor(readonly deviceId: string) {}
 
-  add(moduleId: string): HubModule {
-    if (this.modules.has(moduleId)) throw new Error(`module ${moduleId} is already registered on ${this.deviceId}`);
+  /** Registers a module on the hub's device, or on `deviceId`. */
+  add(moduleId: string, deviceId = this.deviceId): HubModule {
+    const key = `${deviceId}/${moduleId}`;
+    if (this.modules.has(key)) throw new Error(`module ${moduleId} is already registered on ${deviceId}`);
     const module: HubModule = {
-      deviceId: this.deviceId,
+      deviceId,
       moduleId,
       generationId: randomUUID(),
       key: newKey(),
-      twin: new ModuleTwin(this.deviceId, moduleId),
+      twin: new ModuleTwin(deviceId, moduleId),
       events: [],
       connections: [],
     };
-    this.modules.set(moduleId, module);
+    this.modules.set(key, module);
     return module;
   }
 
   find(deviceId: string, moduleId: string): HubModule | undefined {
-    return deviceId === this.deviceId ? this.modules.get(moduleId) : undefined;
+    return this.modules.get(`${deviceId}/${moduleId}`);
   }
 
   /** The module, or the 404 IoT Hub answers for an unknown one. */

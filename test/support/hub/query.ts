@@ -1,5 +1,6 @@
 // A small subset of the IoT Hub query language, enough for operators' twin queries:
 //   SELECT * | <path> [AS <alias>], … FROM devices.modules [WHERE <path> = | != <literal> [AND …]]
+// where a term may also be a parenthesised conjunction, `(a = 1 AND b != 'x')`.
 // Paths are dotted (properties.reported.health.status); literals are 'strings', numbers,
 // true, false or null. A projected path is named by its alias or its last segment, and left
 // out where a twin lacks it. Anything else is refused with a 400 naming what is unsupported.
@@ -75,7 +76,34 @@ export function runQuery(sql: string, moduleTwins: JsonObject[]): JsonObject[] {
   if (!match) throw unsupported(`the query ${JSON.stringify(sql)}: expected SELECT … FROM devices.modules [WHERE …]`);
   const [, select, from, where] = match;
   if (from.toLowerCase() !== 'devices.modules') throw unsupported(`FROM ${from}: only devices.modules`);
-  const predicates = where ? where.split(/\s+AND\s+/i).map(condition) : [];
+  const matches = where ? conjunction(where) : () => true;
   const project = projection(select);
-  return moduleTwins.filter((twin) => predicates.every((test) => test(twin))).map(project);
+  return moduleTwins.filter(matches).map(project);
+}
+
+/** Terms joined by AND outside quotes and parentheses; a parenthesised term is a conjunction itself. */
+function conjunction(text: string): Predicate {
+  const terms: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === "'") quoted = !quoted;
+    else if (!quoted && c === '(') depth += 1;
+    else if (!quoted && c === ')') depth -= 1;
+    else if (!quoted && depth === 0 && /^\s+AND\s+/i.test(text.slice(i)) && /\s/.test(c)) {
+      const match = /^\s+AND\s+/i.exec(text.slice(i)) as RegExpExecArray;
+      terms.push(text.slice(start, i));
+      i += match[0].length - 1;
+      start = i + 1;
+    }
+  }
+  terms.push(text.slice(start));
+  if (depth !== 0 || quoted) throw unsupported(`the condition ${JSON.stringify(text.trim())}: unbalanced parentheses or quotes`);
+  const predicates = terms.map((term) => {
+    const trimmed = term.trim();
+    return trimmed.startsWith('(') && trimmed.endsWith(')') ? conjunction(trimmed.slice(1, -1)) : condition(trimmed);
+  });
+  return (document) => predicates.every((test) => test(document));
 }

@@ -29,6 +29,8 @@ export interface ServiceApiOptions {
 }
 
 export interface ServiceApi {
+  /** Every query page asked for, oldest first: the SQL and the continuation it carried. */
+  readonly queries: { query: string; continuation: string | undefined }[];
   close(): Promise<void>;
 }
 
@@ -70,11 +72,13 @@ function methodCall(body: unknown): MethodCall {
 }
 
 export async function startServiceApi({ host, tls, policy, modules, mqtt }: ServiceApiOptions): Promise<ServiceApi> {
+  const queries: ServiceApi['queries'] = [];
   function query(body: unknown, headers: IncomingHttpHeaders): Reply {
     const { query: sql } = (body ?? {}) as { query?: unknown };
     if (typeof sql !== 'string') throw new HubError(400, 'ArgumentInvalid', 'query is required');
     const pageSize = headers['x-ms-max-item-count'] ? integerIn(Number(headers['x-ms-max-item-count']), 'x-ms-max-item-count', 1, 10_000) : DEFAULT_PAGE_SIZE;
     const continuation = headers['x-ms-continuation'];
+    queries.push({ query: sql, continuation: typeof continuation === 'string' ? continuation : undefined });
     const offset = typeof continuation === 'string' ? Number(Buffer.from(continuation, 'base64').toString()) : 0;
     const rows = runQuery(sql, modules.all().map((module) => module.twin.serviceView()));
     const next = offset + pageSize;
@@ -123,6 +127,7 @@ export async function startServiceApi({ host, tls, policy, modules, mqtt }: Serv
     server.listen(443, host, resolve);
   });
   return {
+    queries,
     close: () => new Promise((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
