@@ -12,6 +12,8 @@ export interface SourceStatus {
   error?: string;
   /** Something worth knowing although it worked (cached data, partial reads). */
   note?: string;
+  /** Failed because what it reads is not on this host at all (no Docker engine installed): nothing to judge, not a fault. */
+  absent?: true;
 }
 
 export type Snapshot = {
@@ -101,6 +103,13 @@ export interface ContainerStats {
   memoryLimitBytes: number;
 }
 
+/**
+ * Why something on the host was not seen: not mounted into the agent (or missing under the host
+ * root), refused by permissions, not a regular file, over the size cap, more entries than the cap, or
+ * another read failure. Checks never call ok what they could not see.
+ */
+export type BlindReason = 'not-mounted' | 'permission' | 'not-a-file' | 'too-large' | 'too-many' | 'unreadable';
+
 export interface ContainerLogFiles {
   containerId: string;
   driver: string;
@@ -110,6 +119,8 @@ export interface ContainerLogFiles {
   totalBytes: number;
   /** Why the files could not be read, when they could not. */
   error?: string;
+  /** What kind of blind spot `error` is. */
+  blind?: BlindReason;
 }
 
 export interface VolumeInfo {
@@ -245,6 +256,11 @@ export interface CertificateScan {
   certificates: CertificateInfo[];
   /** Files, folders or the workload API that could not be read or held no certificate, with why. */
   unreadable: { source: string; role: CertificateRole; error: string }[];
+  /**
+   * Places that may hold certificates this agent could not look into (the certd store for a non-root
+   * module, config.toml unreadable, a folder over the entry cap, a FIFO in a folder), with why.
+   */
+  notSeen?: { source: string; reason: BlindReason; error: string }[];
 }
 
 /** Free bytes per filesystem over recent cycles, oldest first, for disk.forecast. */

@@ -2,9 +2,9 @@ import { cite } from './checklist.js';
 import type { Config } from '../config/settings.js';
 import { iotedgeEvidence } from '../iotedge.js';
 import type { CertificateInfo, CertificateRole, RenewPolicy, Snapshot } from '../snapshot.js';
+import { DAY_MS, describeDays, wholeDays } from './days.js';
 import type { Check, Finding, Status } from './types.js';
 
-const DAY_MS = 24 * 3600 * 1000;
 const MINUTE_MS = 60 * 1000;
 
 /** How to replace a certificate nobody renews, by what it is for. */
@@ -30,12 +30,14 @@ const UNREADABLE =
 export const certsExpiry: Check = {
   id: 'certs.expiry',
   title: 'Certificate expiry',
+  settings: ['certWarnDays', 'certErrorDays', 'certificatePaths', 'iotedgeConfigPath'],
   needs: ['certificates'],
   uses: ['containers', 'iotedgeConfig'],
   run(snapshot, config) {
     const scan = snapshot.certificates;
     if (!scan) return [];
-    if (scan.certificates.length === 0 && scan.unreadable.length === 0) return [nothingFound(snapshot, config)];
+    const notSeen = scan.notSeen ?? [];
+    if (scan.certificates.length === 0 && scan.unreadable.length === 0 && notSeen.length === 0) return [nothingFound(snapshot, config)];
     const now = Date.parse(snapshot.collectedAt);
     return [
       ...scan.certificates.map((certificate) => judge(certificate, now, config)),
@@ -45,6 +47,12 @@ export const certsExpiry: Check = {
         message: `cannot read the certificate: ${error}`,
         details: { role, error },
         remediation: UNREADABLE,
+      })),
+      ...notSeen.map(({ source, reason, error }): Finding => ({
+        subject: source,
+        status: 'skipped',
+        message: `not looked into: ${error}`,
+        details: { reason, error },
       })),
     ];
   },
@@ -71,7 +79,7 @@ function judge(certificate: CertificateInfo, now: number, config: Config): Findi
     serial: certificate.serial,
     notBefore: certificate.notBefore,
     notAfter: certificate.notAfter,
-    daysLeft: Math.floor(leftMs / DAY_MS),
+    daysLeft: wholeDays(leftMs),
     expiresInSeconds: Math.round(leftMs / 1000),
     file: certificate.source,
     position: certificate.position,
@@ -135,12 +143,6 @@ function parseSpan(text: string, lifetimeMs: number): { ms: number; share: boole
   const value = Number(match[1]);
   if (match[2] === '%') return value <= 100 ? { ms: (lifetimeMs * value) / 100, share: true } : null;
   return { ms: value * (match[2] === 'd' ? DAY_MS : MINUTE_MS), share: false };
-}
-
-function describeDays(ms: number): string {
-  if (ms < DAY_MS) return `${Math.max(1, Math.round(ms / 3600_000))} hour(s)`;
-  const days = Math.floor(ms / DAY_MS);
-  return `${days} day${days === 1 ? '' : 's'}`;
 }
 
 function day(ms: number): string {

@@ -13,6 +13,7 @@ export const containersHealth: Check = {
   id: 'containers.health',
   title: 'Container health checks',
   needs: ['containers'],
+  settings: ['healthStartingWarnSeconds'],
   run(snapshot, config) {
     // A stopped container's last health says nothing now: modules.running judges stopped modules.
     const probed = (snapshot.containers ?? []).filter((c) => c.health && c.state.running);

@@ -17,6 +17,7 @@ const LIMITS_FIX =
 export const containersLimits: Check = {
   id: 'containers.limits',
   title: 'Container limits and stability',
+  settings: ['restartWarnCount', 'memoryUsageWarnPercent'],
   needs: ['containers'],
   uses: ['containerStats'],
   run(snapshot, config) {
@@ -25,6 +26,22 @@ export const containersLimits: Check = {
   },
 };
 
+/**
+ * The engine's OOMKilled says the kernel killed a process of the container for lack of memory:
+ * the container itself when it then exited, only a child when it is still running.
+ */
+function oomProblem(container: ContainerInfo): Problem {
+  const limit = container.limits.memoryBytes;
+  const fix =
+    limit > 0
+      ? `Raise its memory limit above the ${formatBytes(limit)} it has (HostConfig.Memory in createOptions), or find what makes it grow.`
+      : 'It has no memory limit, so the host itself ran out of memory: find what grows, and set HostConfig.Memory in its createOptions so it cannot take the host down with it.';
+  const within = limit > 0 ? `its ${formatBytes(limit)} memory limit` : 'the host\'s memory (it has no limit)';
+  return container.state.running
+    ? { status: 'error', text: `a process in it was killed for lack of memory (OOM, over ${within}); the container kept running`, fix }
+    : { status: 'error', text: `was killed for lack of memory (OOM, over ${within}) and exited with code ${container.state.exitCode}`, fix };
+}
+
 function judge(container: ContainerInfo, stats: ContainerStats | undefined, config: Config): Finding {
   const { limits } = container;
   const cpuLimit = limits.nanoCpus > 0 ? limits.nanoCpus / 1e9 : limits.cpuQuota > 0 ? limits.cpuQuota / (limits.cpuPeriod || 100_000) : null;
@@ -32,9 +49,7 @@ function judge(container: ContainerInfo, stats: ContainerStats | undefined, conf
     stats && limits.memoryBytes > 0 ? Math.round((stats.memoryUsageBytes / limits.memoryBytes) * 1000) / 10 : null;
   const problems: Problem[] = [];
 
-  if (container.state.oomKilled) {
-    problems.push({ status: 'error', text: 'was killed for lack of memory (OOM)', fix: 'Raise its memory limit or find what makes it grow.' });
-  }
+  if (container.state.oomKilled) problems.push(oomProblem(container));
   if (container.privileged) {
     problems.push({ status: 'warning', text: 'runs privileged', fix: 'Grant only the devices and capabilities it needs instead of Privileged (Marketplace modules must not be privileged).' });
   }

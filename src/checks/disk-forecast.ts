@@ -17,6 +17,7 @@ const REMEDIATION =
 export const diskForecast: Check = {
   id: 'disk.forecast',
   title: 'Disk fill forecast',
+  settings: ['forecastHorizonDays', 'stateFolder'],
   needs: ['diskHistory'],
   run(snapshot, config) {
     const history = snapshot.diskHistory;

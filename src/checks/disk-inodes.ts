@@ -4,6 +4,7 @@ import type { Check } from './types.js';
 export const diskInodes: Check = {
   id: 'disk.inodes',
   title: 'Free inodes',
+  settings: ['inodesFreeWarnPercent', 'inodesFreeErrorPercent'],
   needs: ['filesystems'],
   run: (snapshot, config) =>
     judgeFreeShare(snapshot, {

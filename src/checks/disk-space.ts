@@ -6,6 +6,7 @@ import type { Check } from './types.js';
 export const diskSpace: Check = {
   id: 'disk.space',
   title: 'Free disk space',
+  settings: ['diskFreeWarnPercent', 'diskFreeErrorPercent', 'extraPaths'],
   needs: ['filesystems'],
   run: (snapshot, config) =>
     judgeFreeShare(snapshot, {

@@ -24,6 +24,7 @@ export const edgehubStore: Check = {
   id: 'edgehub.store',
   title: 'edgeHub and edgeAgent store size',
   needs: ['moduleStores'],
+  settings: ['storeWarnBytes', 'storeLogWarnBytes', 'forecastHorizonDays'],
   run(snapshot, config) {
     const stores = snapshot.moduleStores?.stores ?? [];
     if (stores.length === 0) return [notRunning('edgeAgent', 'edgeHub')];

@@ -1,5 +1,6 @@
 import { cite } from './checklist.js';
 import type { ContainerInfo, Snapshot } from '../snapshot.js';
+import { readRotation } from './log-rotation.js';
 import type { Check, Finding } from './types.js';
 
 /** Drivers that write files the engine keeps on the host, and whether they rotate without being told to. */
@@ -14,6 +15,7 @@ const REMEDIATION =
 export const logsPolicy: Check = {
   id: 'logs.policy',
   title: 'Container log rotation',
+  settings: ['daemonConfigPath'],
   needs: ['containers'],
   uses: ['daemonConfig'],
   run: (snapshot) => (snapshot.containers ?? []).map((container) => judge(container, snapshot)),
@@ -26,17 +28,27 @@ function judge(container: ContainerInfo, snapshot: Snapshot): Finding {
     return { subject: container.name, status: 'ok', message: `logs go to the "${driver}" driver, not to files the engine grows`, details: { driver } };
   }
   const { options, from } = effectiveOptions(container, snapshot);
-  const details = { driver, maxSize: options['max-size'] ?? null, maxFile: options['max-file'] ?? null, optionsFrom: from };
-  if (file.rotatesByDefault) {
-    return { subject: container.name, status: 'ok', message: `"${driver}" driver rotates${options['max-size'] ? ` at ${options['max-size']}` : ' by default'}`, details };
+  const rotation = readRotation(options);
+  const details = { driver, maxSize: rotation.maxSize, maxFile: rotation.maxFile, optionsFrom: from, invalidOptions: rotation.invalid };
+  if (rotation.invalid.length > 0) {
+    return {
+      subject: container.name,
+      status: 'warning',
+      message: `${from === 'container' ? 'its LogConfig' : `${from} "log-opts"`}: ${rotation.invalid.join('; ')}, so it is not taken for rotation`,
+      details,
+      remediation: REMEDIATION,
+    };
   }
-  if (options['max-size']) {
-    return { subject: container.name, status: 'ok', message: `rotates at ${options['max-size']}, keeping ${options['max-file'] ?? '1'} file(s)`, details };
+  if (file.rotatesByDefault) {
+    return { subject: container.name, status: 'ok', message: `"${driver}" driver rotates${rotation.rotates ? ` at ${rotation.maxSize}` : ' by default'}`, details };
+  }
+  if (rotation.rotates) {
+    return { subject: container.name, status: 'ok', message: `rotates at ${rotation.maxSize}, keeping ${rotation.maxFile ?? '1'} file(s)`, details };
   }
   return {
     subject: container.name,
     status: 'warning',
-    message: `"${driver}" log without max-size grows until the disk is full${options['max-file'] ? ' (max-file alone does not rotate)' : ''}`,
+    message: `"${driver}" log without max-size grows until the disk is full${rotation.maxFile ? ' (max-file alone does not rotate)' : ''}`,
     details,
     remediation: REMEDIATION,
   };

@@ -15,6 +15,7 @@ export const networkUpstream: Check = {
   title: 'Upstream connectivity',
   needs: ['upstream'],
   uses: ['containers', 'iotedgeConfig'],
+  settings: ['iothubHostname', 'parentHostname', 'upstreamMqttPort', 'upstreamAmqpPort', 'upstreamWebSocketPort'],
   run(snapshot) {
     const probe = snapshot.upstream as UpstreamProbe;
     if (!probe.target) {

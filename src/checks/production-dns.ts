@@ -11,6 +11,7 @@ export const productionDns: Check = {
   title: 'DNS servers for containers',
   needs: ['daemonConfig'],
   uses: ['docker'],
+  settings: ['daemonConfigPath'],
   run(snapshot) {
     const daemon = snapshot.daemonConfig;
     if (!daemon) return [];

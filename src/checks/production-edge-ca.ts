@@ -7,6 +7,7 @@ const REMEDIATION =
 export const productionEdgeCa: Check = {
   id: 'production.edge-ca',
   title: 'Production edge CA certificate',
+  settings: ['iotedgeConfigPath'],
   needs: ['iotedgeConfig'],
   run(snapshot) {
     const config = snapshot.iotedgeConfig;

@@ -10,6 +10,7 @@ const REMEDIATION =
 export const productionHubMemory: Check = {
   id: 'production.hub-memory',
   title: 'edgeHub memory use on constrained devices',
+  settings: ['constrainedMemoryBytes'],
   needs: ['containers', 'docker'],
   run: (snapshot, config) => [
     judgeSystemModule(snapshot, 'edgeHub', (edgeHub) => {

@@ -36,6 +36,7 @@ export function classifyTag(reference: string): TagKind {
 export const productionImageTags: Check = {
   id: 'production.image-tags',
   title: 'Module image tags',
+  settings: [],
   needs: ['containers'],
   run(snapshot) {
     const modules = (snapshot.containers ?? []).filter(isIotEdgeModule);

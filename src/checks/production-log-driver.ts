@@ -1,4 +1,5 @@
 import { cite } from './checklist.js';
+import { readRotation } from './log-rotation.js';
 import type { Check } from './types.js';
 
 const REMEDIATION =
@@ -7,6 +8,7 @@ const REMEDIATION =
 export const productionLogDriver: Check = {
   id: 'production.log-driver',
   title: 'Default logging driver',
+  settings: ['daemonConfigPath'],
   needs: ['daemonConfig'],
   uses: ['docker'],
   run(snapshot) {
@@ -19,31 +21,41 @@ export const productionLogDriver: Check = {
     }
     // daemon.json is the intent; without a log-driver there, the engine's own default applies.
     const driver = daemon.logDriver ?? running ?? 'json-file';
-    const options = daemon.logOpts ?? {};
+    const rotation = readRotation(daemon.logOpts ?? {});
     const details = {
       driver,
       configuredDriver: daemon.logDriver ?? null,
       runningDriver: running ?? null,
-      maxSize: options['max-size'] ?? null,
-      maxFile: options['max-file'] ?? null,
+      maxSize: rotation.maxSize,
+      maxFile: rotation.maxFile,
+      invalidOptions: rotation.invalid,
       daemonJsonFound: daemon.found,
     };
     const pending = running && daemon.logDriver && running !== daemon.logDriver ? `; the engine still runs with "${running}" until it restarts` : '';
     const subject = daemon.path;
+    if (rotation.invalid.length > 0 && (driver === 'local' || driver === 'json-file')) {
+      return [{
+        subject,
+        status: 'warning',
+        message: `"log-opts": ${rotation.invalid.join('; ')}: the engine refuses to start with it, and it rotates nothing${pending}`,
+        details,
+        remediation: REMEDIATION,
+      }];
+    }
     if (driver === 'local') {
-      return [{ subject, status: 'ok', message: `default driver "local" rotates ${options['max-size'] ? `at ${options['max-size']}` : 'by default'}${pending}`, details }];
+      return [{ subject, status: 'ok', message: `default driver "local" rotates ${rotation.rotates ? `at ${rotation.maxSize}` : 'by default'}${pending}`, details }];
     }
     if (driver !== 'json-file') {
       return [{ subject, status: 'ok', message: `default driver "${driver}" keeps no growing files the engine owns${pending}`, details }];
     }
-    if (options['max-size']) {
-      return [{ subject, status: 'ok', message: `default driver "json-file" rotates at ${options['max-size']}, keeping ${options['max-file'] ?? '1'} file(s)${pending}`, details }];
+    if (rotation.rotates) {
+      return [{ subject, status: 'ok', message: `default driver "json-file" rotates at ${rotation.maxSize}, keeping ${rotation.maxFile ?? '1'} file(s)${pending}`, details }];
     }
     const where = daemon.logDriver ? `${daemon.path} sets` : 'the engine defaults to';
     return [{
       subject,
       status: 'warning',
-      message: `${where} "json-file" without max-size${options['max-file'] ? ' (max-file alone does not rotate)' : ''}: every container's log grows until the disk is full${pending}`,
+      message: `${where} "json-file" without max-size${rotation.maxFile ? ' (max-file alone does not rotate)' : ''}: every container's log grows until the disk is full${pending}`,
       details,
       remediation: REMEDIATION,
     }];

@@ -11,6 +11,7 @@ const OTHER_ENGINES = /docker engine|podman/i;
 export const productionMobyEngine: Check = {
   id: 'production.moby-engine',
   title: 'Moby container engine',
+  settings: [],
   needs: ['docker'],
   uses: ['containers', 'iotedgeConfig', 'certificates'],
   run(snapshot) {

@@ -15,6 +15,7 @@ const REMEDIATION =
 export const productionProtocolHeads: Check = {
   id: 'production.protocol-heads',
   title: 'edgeHub protocol heads on constrained devices',
+  settings: ['constrainedMemoryBytes'],
   needs: ['containers', 'docker'],
   run: (snapshot, config) => [
     judgeSystemModule(snapshot, 'edgeHub', (edgeHub) => {

@@ -10,6 +10,7 @@ const REMEDIATION =
 export const productionSystemStorage: Check = {
   id: 'production.system-storage',
   title: 'Host storage for edgeAgent and edgeHub',
+  settings: [],
   needs: ['containers'],
   run(snapshot) {
     const present = SYSTEM_MODULES.map((name) => systemModule(snapshot, name)).filter((c) => c !== undefined);

@@ -10,6 +10,7 @@ const REMEDIATION =
 export const productionUpdateMode: Check = {
   id: 'production.update-mode',
   title: 'How module updates are applied',
+  settings: [],
   needs: ['containers'],
   run: (snapshot) => [
     judgeSystemModule(snapshot, 'edgeAgent', (edgeAgent) => {

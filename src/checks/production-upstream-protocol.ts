@@ -11,6 +11,7 @@ const REMEDIATION =
 export const productionUpstreamProtocol: Check = {
   id: 'production.upstream-protocol',
   title: 'Upstream protocol consistency',
+  settings: [],
   needs: ['containers'],
   uses: ['iotedgeConfig'],
   run(snapshot) {

@@ -7,6 +7,7 @@ import { containersLimits } from './containers-limits.js';
 import { diskForecast } from './disk-forecast.js';
 import { diskInodes } from './disk-inodes.js';
 import { diskSpace } from './disk-space.js';
+import { dockerEngine } from './docker-engine.js';
 import { edgehubStore } from './edgehub-store.js';
 import { logsPolicy } from './logs-policy.js';
 import { logsSize } from './logs-size.js';
@@ -32,6 +33,7 @@ export const CHECKS: readonly Check[] = [
   diskSpace,
   diskInodes,
   diskForecast,
+  dockerEngine,
   volumesUnused,
   logsSize,
   logsPolicy,

@@ -1,4 +1,4 @@
-import type { Config } from '../config/settings.js';
+import type { Config, SettingKey } from '../config/settings.js';
 import type { Snapshot, SourceName } from '../snapshot.js';
 
 /** skipped: could not be judged (source missing, nothing applies); never counts as a failure. */
@@ -16,6 +16,8 @@ export interface CheckResult {
   details: Record<string, unknown>;
   /** How to fix it, for anything not ok. */
   remediation?: string;
+  /** A total over the check's other results (all containers' logs), not a subject of its own: summaries do not count it. */
+  aggregate?: true;
 }
 
 /** What a check returns for each subject; the runner adds the id. */
@@ -26,6 +28,8 @@ export interface Check {
   title: string;
   /** Sources the check reads: if one failed, the runner reports skipped with its reason instead of running the check. */
   needs: SourceName[];
+  /** Settings that change what it judges: `edge-health checks` and the README's checks table list them. */
+  settings?: SettingKey[];
   /** Sources it also reads where they worked, judging without them otherwise. Every source a check reads is in one of the two. */
   uses?: SourceName[];
   run(snapshot: Snapshot, config: Config): Finding[];

@@ -1,5 +1,6 @@
 // Configuration as the command line gives it (env, then flags), shared by every command.
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { CHECK_IDS } from '../checks/registry.js';
 import { ConfigError, type ConfigLayer, type ResolvedConfig, envLayer, resolveConfig } from '../config/resolve.js';
 import { envName, flagName } from '../config/settings.js';
@@ -36,4 +37,8 @@ export async function checkHostRoot({ config, origins }: ResolvedConfig): Promis
     throw new UsageError(`${label} ${hostRoot}: ${error.code === 'ENOENT' ? 'no such directory' : error.message}`);
   });
   if (!info.isDirectory()) throw new UsageError(`${label} ${hostRoot}: not a directory`);
+  // A host root the agent may not list would make every host file look missing: nothing seen, all "fine".
+  await access(hostRoot, constants.R_OK | constants.X_OK).catch(() => {
+    throw new UsageError(`${label} ${hostRoot}: not readable by this user (uid ${process.getuid?.() ?? '?'}): mount the host read-only where the agent may read it`);
+  });
 }

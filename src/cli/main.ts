@@ -5,6 +5,7 @@ import { envName } from '../config/settings.js';
 import { logCrash } from '../log.js';
 import { EXIT_AGENT_FAILED } from '../report/exit-code.js';
 import { checkCommand } from './check-command.js';
+import { checksCommand } from './checks-command.js';
 import { UsageError } from './cli-config.js';
 import { fleetCommand } from './fleet-command.js';
 import { pruneCommand } from './prune-command.js';
@@ -14,8 +15,11 @@ const program = new Command('edge-health')
   .description('Host health for Azure IoT Edge devices: disk, Docker volumes, container logs and limits.')
   .version(AGENT_VERSION)
   .showHelpAfterError('(add --help for usage)')
+  // Wrap option descriptions even beside long flag names (Commander gives up below 40 columns).
+  .configureHelp({ minWidthToWrap: 24 })
   .exitOverride();
 checkCommand(program).exitOverride();
+checksCommand(program).exitOverride();
 pruneCommand(program).exitOverride();
 runCommand(program).exitOverride();
 fleetCommand(program).exitOverride();

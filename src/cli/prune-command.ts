@@ -10,7 +10,7 @@ import { formatBytes } from '../config/size.js';
 import { createLogger } from '../log.js';
 import { EXIT_HEALTHY, EXIT_UNHEALTHY } from '../report/exit-code.js';
 import { UsageError, loadCliConfig } from './cli-config.js';
-import { addSettingOptions } from './setting-options.js';
+import { PRUNE_SETTING_KEYS, addSettingOptions } from './setting-options.js';
 
 const EXIT_CODES = 'Exit code: 0 done, 1 something named with --names or planned could not be removed, 2 bad input or the agent could not run.';
 
@@ -51,7 +51,7 @@ function addKind(prune: Command, kind: PruneKind, description: string, [filterFl
     .option('--older-than-hours <hours>', 'only what is at least this many hours old [default: the pruneOlderThanHours setting]')
     .option(filterFlag, filterHelp)
     .option('--json', 'print the answer as JSON, as the direct method returns it');
-  addSettingOptions(command);
+  addSettingOptions(command, PRUNE_SETTING_KEYS);
   command.exitOverride().action(async (flags: PruneFlags & Record<string, unknown>) => {
     const { config } = await loadCliConfig(flags);
     const names = flags.names?.split(',').map((n) => n.trim()).filter(Boolean);

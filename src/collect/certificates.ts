@@ -1,10 +1,11 @@
 // Every certificate IoT Edge relies on, wherever this agent can see it: the files config.toml names,
 // the certificate service's store, the workload API's trust bundle, and configured extra paths.
 import { createHash, X509Certificate } from 'node:crypto';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { CertificateInfo, CertificateRole, CertificateScan, IotEdgeConfig, RenewPolicy } from '../snapshot.js';
+import type { BlindReason, CertificateInfo, CertificateRole, CertificateScan, IotEdgeConfig, RenewPolicy } from '../snapshot.js';
 import { globToRegExp } from '../glob.js';
+import { HOST_FOLDER_MAX_ENTRIES, HostFileError, listHostFolder, readHostFile } from './host-file.js';
 import { hostPath } from './host-path.js';
 import { type Note, describeError } from './run-source.js';
 import { fetchTrustBundle } from './workload-trust-bundle.js';
@@ -41,19 +42,23 @@ interface Found {
   renewal: Renewal;
 }
 
-type Read = { source: string; found: Found[] } | { source: string; role: CertificateRole; error: string };
+type Read =
+  | { source: string; found: Found[] }
+  | { source: string; role: CertificateRole; error: string; blind?: BlindReason }
+  /** A place that may hold certificates but could not be looked into. */
+  | { source: string; notSeen: BlindReason; error: string };
 
 export async function collectCertificates(sources: CertificateSources): Promise<CertificateScan> {
   const { iotedgeConfig: config, configError, note } = sources;
   const evidence: string[] = [];
+  const reads: Read[] = [];
   if (config?.found) evidence.push(config.path);
   if (configError) {
-    // It is there (a missing file is no error), only not readable by this agent.
-    evidence.push('config.toml (not readable)');
+    // Not evidence of IoT Edge: a folder above it may be what could not be read.
+    reads.push({ source: 'config.toml', notSeen: 'unreadable', error: `the certificate files it names were not read: ${configError}` });
     note(`the certificate files config.toml names were not read: ${configError}`);
   }
 
-  const reads: Read[] = [];
   if (config?.found) {
     for (const file of config.certificateFiles) {
       reads.push(await readCertificateFile(sources, file.path, file.role, renewalOf(file.role, 'file', config)));
@@ -73,12 +78,17 @@ export async function collectCertificates(sources: CertificateSources): Promise<
 }
 
 /** The same certificate in several places is listed once, where it was found first (the most specific role). */
-function merge(reads: Read[]): Pick<CertificateScan, 'certificates' | 'unreadable'> {
+function merge(reads: Read[]): Pick<CertificateScan, 'certificates' | 'unreadable' | 'notSeen'> {
   const certificates: CertificateInfo[] = [];
   const unreadable: CertificateScan['unreadable'] = [];
+  const notSeen: NonNullable<CertificateScan['notSeen']> = [];
   const byFingerprint = new Map<string, CertificateInfo>();
   for (const read of reads) {
     const { source } = read;
+    if ('notSeen' in read) {
+      notSeen.push({ source, reason: read.notSeen, error: read.error });
+      continue;
+    }
     if ('error' in read) {
       unreadable.push({ source, role: read.role, error: read.error });
       continue;
@@ -107,7 +117,7 @@ function merge(reads: Read[]): Pick<CertificateScan, 'certificates' | 'unreadabl
       certificates.push(info);
     });
   }
-  return { certificates, unreadable };
+  return { certificates, unreadable, notSeen };
 }
 
 /**
@@ -140,10 +150,13 @@ function renewalOf(role: CertificateRole, found: 'file' | 'store', config: IotEd
 
 async function readCertificateFile(sources: CertificateSources, source: string, role: CertificateRole, renewal: Renewal): Promise<Read> {
   try {
-    const bytes = await readFile(hostPath(sources.hostRoot, source), { signal: sources.signal });
+    const bytes = await readHostFile(sources.hostRoot, source, { kind: 'certificate', signal: sources.signal });
+    if (bytes === undefined) return { source, role, error: 'no such file' };
     return { source, found: parseCertificates(bytes).map((x509) => ({ x509, role, renewal })) };
   } catch (error) {
-    return { source, role, error: describeError(error) };
+    // At the deadline the whole collector stops, rather than listing every file left as unreadable.
+    if (sources.signal.aborted) throw error;
+    return error instanceof HostFileError ? { source, role, error: error.detail, blind: error.reason } : { source, role, error: describeError(error) };
   }
 }
 
@@ -180,28 +193,42 @@ function certdRole(fileName: string): CertificateRole {
 
 /**
  * The certd store is readable only by root and aziotcs: a module running as another user is
- * expected to be refused, which is a note (the workload API covers what matters), not a finding.
+ * expected to be refused, which is a place not seen (the workload API covers what matters), not a finding.
  */
 async function readCertdStore(sources: CertificateSources, config: IotEdgeConfig | null): Promise<{ found: boolean; reads: Read[] }> {
-  let names: string[];
-  try {
-    names = await readdir(hostPath(sources.hostRoot, CERTD_CERTS_DIR));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { found: false, reads: [] };
-    sources.note(
-      code === 'EACCES'
-        ? `${CERTD_CERTS_DIR} is not readable by this user (only root and aziotcs may read it); its certificates were not checked`
-        : `${CERTD_CERTS_DIR}: ${describeError(error)}`,
-    );
-    return { found: true, reads: [] };
-  }
-  const reads: Read[] = [];
-  for (const name of names.filter((n) => n.endsWith('.cer')).sort()) {
+  // Only a folder that is there shows IoT Edge is installed: a refusal may come from a folder above it.
+  const found = await stat(hostPath(sources.hostRoot, CERTD_CERTS_DIR)).then(() => true, () => false);
+  const listed = await listCertificateFolder(sources, CERTD_CERTS_DIR);
+  if (!('names' in listed)) return { found, reads: listed.reads };
+  const reads = [...listed.reads];
+  for (const name of listed.names.filter((n) => n.endsWith('.cer'))) {
     const role = certdRole(name);
     reads.push(await readCertificateFile(sources, path.posix.join(CERTD_CERTS_DIR, name), role, renewalOf(role, 'store', config)));
   }
   return { found: true, reads };
+}
+
+/** A folder's names, or why it could not be listed; a folder over the entry cap also says so. */
+async function listCertificateFolder(sources: CertificateSources, folder: string): Promise<{ names: string[]; reads: Read[] } | { reads: Read[] }> {
+  try {
+    const listed = await listHostFolder(sources.hostRoot, folder, { signal: sources.signal });
+    if (listed === undefined) return { reads: [] };
+    const reads: Read[] = listed.truncated
+      ? [{ source: folder, notSeen: 'too-many', error: `holds more than ${HOST_FOLDER_MAX_ENTRIES} entries: only the first ${HOST_FOLDER_MAX_ENTRIES} were looked at` }]
+      : [];
+    return { names: listed.names, reads };
+  } catch (error) {
+    if (sources.signal.aborted) throw error;
+    const reason = error instanceof HostFileError ? error.reason : 'unreadable';
+    const certdRefused = reason === 'permission' && folder === CERTD_CERTS_DIR;
+    const detail = certdRefused
+      ? 'not readable by this user (only root and aziotcs may read it); its certificates were not checked'
+      : error instanceof HostFileError
+        ? error.detail
+        : describeError(error);
+    sources.note(`${folder}${certdRefused ? ' is ' : ': '}${detail}`);
+    return { reads: [{ source: folder, notSeen: reason, error: detail }] };
+  }
 }
 
 /** The bundle starts with the edge CA (aziot-edged puts it first), then the user trust bundle. */
@@ -220,33 +247,33 @@ async function readWorkloadTrustBundle(sources: CertificateSources, workloadUri:
   }
 }
 
-/** A file, every file in a folder, or the files a pattern in the last part of the path matches. */
+/**
+ * A file, every file in a folder, or the files a pattern in the last part of the path matches.
+ * A path named on its own is read whatever it is (a FIFO is an unreadable certificate, said so);
+ * what a folder holds besides regular files is listed as not seen.
+ */
 async function readExtraPath(sources: CertificateSources, pattern: string): Promise<Read[]> {
   const fail = (error: string): Read[] => [{ source: pattern, role: 'extra', error }];
   const directory = path.posix.dirname(pattern);
   const last = path.posix.basename(pattern);
   if (/[*?]/.test(directory)) return fail('wildcards are allowed only in the last part of the path');
 
-  let files: string[];
-  try {
-    if (/[*?]/.test(last)) {
-      const matcher = globToRegExp(last);
-      files = (await readdir(hostPath(sources.hostRoot, directory))).filter((name) => matcher.test(name)).sort().map((name) => path.posix.join(directory, name));
-      if (files.length === 0) return fail('no file matches');
-    } else if ((await stat(hostPath(sources.hostRoot, pattern))).isDirectory()) {
-      files = (await readdir(hostPath(sources.hostRoot, pattern))).sort().map((name) => path.posix.join(pattern, name));
-    } else {
-      files = [pattern];
-    }
-  } catch (error) {
-    return fail(describeError(error));
+  const wildcard = /[*?]/.test(last);
+  const folder = wildcard ? directory : pattern;
+  if (!wildcard) {
+    const info = await stat(hostPath(sources.hostRoot, pattern)).catch(() => undefined);
+    if (!info?.isDirectory()) return [await readCertificateFile(sources, pattern, 'extra', renewalOf('extra', 'file', null))];
   }
-  const reads: Read[] = [];
+  const listed = await listCertificateFolder(sources, folder);
+  if (!('names' in listed)) return listed.reads.length > 0 ? listed.reads : fail('no such folder');
+  const matcher = wildcard ? globToRegExp(last) : undefined;
+  const files = listed.names.filter((name) => !matcher || matcher.test(name)).map((name) => path.posix.join(folder, name));
+  if (wildcard && files.length === 0 && listed.reads.length === 0) return fail('no file matches');
+  const reads = [...listed.reads];
   for (const file of files) {
-    // Folders and sockets inside a matched folder are not certificates; skip them quietly.
-    const info = await stat(hostPath(sources.hostRoot, file)).catch(() => undefined);
-    if (info && !info.isFile()) continue;
-    reads.push(await readCertificateFile(sources, file, 'extra', renewalOf('extra', 'file', null)));
+    const read = await readCertificateFile(sources, file, 'extra', renewalOf('extra', 'file', null));
+    // A folder or FIFO beside the certificates is not one of them: seen as there, not looked into.
+    reads.push('blind' in read && read.blind === 'not-a-file' ? { source: file, notSeen: 'not-a-file', error: read.error } : read);
   }
   return reads;
 }

@@ -23,7 +23,14 @@ function logLocation(container: ContainerInfo, dataRoot: string): { directory: s
   }
 }
 
-/** Sizes of the current and rotated log files of every container whose driver writes files. */
+/** Docker's "never started" time, in StartedAt of a container that has not run yet. */
+const NEVER = '0001-01-01T00:00:00Z';
+
+/**
+ * Sizes of the current and rotated log files of every container whose driver writes files.
+ * A data root the agent cannot see (a module without the /var/lib/docker bind) makes every log a
+ * blind spot, never an empty log.
+ */
 export async function collectContainerLogs(
   containers: ContainerInfo[],
   dataRoot: string,
@@ -35,15 +42,23 @@ export async function collectContainerLogs(
     const location = logLocation(container, dataRoot);
     return location ? [{ container, ...location }] : [];
   });
+  const dataRootBlind = await blindSpotOf(hostRoot, path.posix.join(dataRoot, 'containers'), dataRoot);
   const logs = await mapLimit(located, 16, async ({ container, directory, baseName }): Promise<ContainerLogFiles> => {
     // readdir and stat take no signal: stop starting them once it fires.
     signal.throwIfAborted();
     const base = { containerId: container.id, driver: container.logConfig.type, directory };
+    if (dataRootBlind) return { ...base, files: [], totalBytes: 0, ...dataRootBlind };
     try {
       const files = await logFiles(hostPath(hostRoot, directory), baseName);
+      if (files === undefined) {
+        // A container that never started has written no log yet; one that ran has a folder we cannot see.
+        if (!hasRun(container)) return { ...base, files: [], totalBytes: 0 };
+        return { ...base, files: [], totalBytes: 0, error: `${directory} is not visible to the agent although the container has run`, blind: 'not-mounted' };
+      }
       return { ...base, files, totalBytes: files.reduce((sum, f) => sum + f.sizeBytes, 0) };
     } catch (error) {
-      return { ...base, files: [], totalBytes: 0, error: describeError(error) };
+      const code = (error as NodeJS.ErrnoException).code;
+      return { ...base, files: [], totalBytes: 0, error: describeError(error), blind: code === 'EACCES' || code === 'EPERM' ? 'permission' : 'unreadable' };
     }
   });
   const unreadable = logs.filter((log) => log.error).length;
@@ -51,13 +66,32 @@ export async function collectContainerLogs(
   return logs;
 }
 
-async function logFiles(directory: string, baseName: string): Promise<{ name: string; sizeBytes: number }[]> {
+function hasRun(container: ContainerInfo): boolean {
+  return container.state.running || (container.state.startedAt !== '' && container.state.startedAt !== NEVER);
+}
+
+/** Why the engine's container folders cannot be seen, or undefined when they can. */
+async function blindSpotOf(hostRoot: string, containersDir: string, dataRoot: string): Promise<Pick<ContainerLogFiles, 'error' | 'blind'> | undefined> {
+  try {
+    await stat(hostPath(hostRoot, containersDir));
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') {
+      return { error: `${containersDir}: permission denied (the engine's folders are readable by root only)`, blind: 'permission' };
+    }
+    const where = hostRoot === '' ? 'on this host' : `under the host root ${hostRoot}`;
+    const bind = hostRoot === '' ? '' : `: bind it read-only ("${dataRoot}:${path.posix.join(hostRoot, dataRoot)}:ro") to size the logs`;
+    return { error: `the Docker data root ${dataRoot} is not visible ${where} (${code ?? describeError(error)})${bind}`, blind: 'not-mounted' };
+  }
+}
+
+async function logFiles(directory: string, baseName: string): Promise<{ name: string; sizeBytes: number }[] | undefined> {
   let names: string[];
   try {
     names = await readdir(directory);
   } catch (error) {
-    // A container that never started has written no log yet.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
   const ours = names.filter((name) => name === baseName || name.startsWith(`${baseName}.`)).sort();

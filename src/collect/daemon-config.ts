@@ -1,9 +1,9 @@
 import type { DaemonConfig } from '../snapshot.js';
-import { readHostFile } from './host-path.js';
+import { readHostText } from './host-file.js';
 
 /** The parts of daemon.json the checks read. A missing file is normal (engine defaults); a broken one is an error naming the file. */
 export async function collectDaemonConfig(hostRoot: string, configPath: string, signal: AbortSignal): Promise<DaemonConfig> {
-  const text = await readHostFile(hostRoot, configPath, signal);
+  const text = await readHostText(hostRoot, configPath, { kind: 'config', signal });
   if (text === undefined) return { path: configPath, found: false };
   let parsed: unknown;
   try {

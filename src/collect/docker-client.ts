@@ -1,6 +1,8 @@
 // Finds the engine the way Docker's own tools do (DOCKER_HOST, else the default socket) and
 // agrees on an API version whose response shapes this agent knows.
+import { existsSync } from 'node:fs';
 import Docker from 'dockerode';
+import { NotInstalledError } from './run-source.js';
 
 /** Oldest API read here: Moby 20.10, the engine IoT Edge has shipped since 2021 (one-shot stats arrived in it). */
 export const OLDEST_API = '1.41';
@@ -22,9 +24,11 @@ export interface EngineConnection {
   version: EngineVersion;
 }
 
+const DEFAULT_SOCKET = '/var/run/docker.sock';
+
 /** Where Docker's own tools look for the engine: DOCKER_HOST, else the default socket. */
 export function defaultEngineEndpoint(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+  return env.DOCKER_HOST || `unix://${DEFAULT_SOCKET}`;
 }
 
 export async function connectEngine(endpoint: string, signal: AbortSignal): Promise<EngineConnection> {
@@ -34,6 +38,11 @@ export async function connectEngine(endpoint: string, signal: AbortSignal): Prom
     // /version is served unversioned by every engine, so it is asked before any version is chosen.
     version = await getJson<EngineVersion>(new Docker(address), '/version', {}, signal);
   } catch (error) {
+    // The default socket and nothing there: no engine on this host. Anything else — a DOCKER_HOST or
+    // TLS setup that does not work, a socket that refuses — is a fault.
+    if (endpoint === `unix://${DEFAULT_SOCKET}` && !existsSync(DEFAULT_SOCKET)) {
+      throw new NotInstalledError(`no Docker engine on this host (DOCKER_HOST not set, nothing at ${DEFAULT_SOCKET})`, { cause: error });
+    }
     throw new Error(`Docker engine not reachable at ${endpoint}: ${(error as Error).message}`, { cause: error });
   }
   const apiVersion = negotiateApiVersion(version.ApiVersion, version.MinAPIVersion ?? OLDEST_API);

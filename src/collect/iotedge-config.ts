@@ -3,7 +3,7 @@ import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { allowlistedEnv } from '../iotedge.js';
 import type { CertificateRole, EdgeCaConfig, IotEdgeConfig, IotEdgeConfigFound, RenewPolicy } from '../snapshot.js';
-import { readHostFile } from './host-path.js';
+import { readHostText } from './host-file.js';
 
 /** aziot-edged's defaults for an [*.auto_renew] section and for the quickstart CA. */
 const DEFAULT_RENEW_POLICY: RenewPolicy = { rotateKey: true, threshold: '80%', retry: '4%' };
@@ -50,7 +50,7 @@ type ParsedConfig = z.output<typeof schema>;
 
 /** IoT Edge's config.toml through the host root. A missing file is data (no IoT Edge here); an unreadable or broken one an error naming the file. */
 export async function collectIotEdgeConfig(hostRoot: string, configPath: string, signal: AbortSignal): Promise<IotEdgeConfig> {
-  const text = await readHostFile(hostRoot, configPath, signal);
+  const text = await readHostText(hostRoot, configPath, { kind: 'config', signal });
   return text === undefined ? { path: configPath, found: false } : parseIotEdgeConfig(configPath, text);
 }
 

@@ -8,6 +8,9 @@ export interface SourceRun<T> {
 
 export class SourceTimeoutError extends Error {}
 
+/** Thrown by a collector when what it reads is not installed on this host: recorded as `absent`. */
+export class NotInstalledError extends Error {}
+
 /** Lets a collector say something worth knowing although it worked (cached data, partial reads). */
 export type Note = (text: string) => void;
 
@@ -32,7 +35,9 @@ export async function runSource<T>(
     if (notes.length > 0) status.note = notes.join('; ');
     return { value, status };
   } catch (error) {
-    return { value: null, status: { ok: false, durationMs: elapsed(started), error: describeError(error) } };
+    const status: SourceStatus = { ok: false, durationMs: elapsed(started), error: describeError(error) };
+    if (error instanceof NotInstalledError) status.absent = true;
+    return { value: null, status };
   } finally {
     clearTimeout(timer);
   }

@@ -55,7 +55,17 @@ describe('certs.expiry', () => {
     it('expiring in hours is an error that says hours', () => {
       const result = judge({ notAfter: new Date(NOW + 5 * 3600 * 1000).toISOString() });
       expect(result).toMatchObject({ status: 'error', details: { daysLeft: 0, expiresInSeconds: 5 * 3600 } });
-      expect(result.message).toContain('expires in 5 hour(s)');
+      expect(result.message).toContain('expires in 5 hours');
+    });
+
+    it('counts days one way in the message and the details, ahead and behind', () => {
+      const minute = 60 * 1000;
+      const soon = judge({ notAfter: new Date(NOW + 3 * DAY - minute).toISOString() });
+      expect(soon.details.daysLeft).toBe(2);
+      expect(soon.message).toMatch(/^expires in 2 days,/);
+      const long = judge({ notBefore: at(-3000), notAfter: new Date(NOW - 2160 * DAY - 5 * 3600 * 1000).toISOString() });
+      expect(long.details.daysLeft).toBe(-2160);
+      expect(long.message).toMatch(/^expired 2160 days ago,/);
     });
 
     it('expired is an error saying since when', () => {

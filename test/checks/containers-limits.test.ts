@@ -39,6 +39,17 @@ describe('containers.limits', () => {
       expectFlagged(judge({ state: { oomKilled: true, running: false, status: 'exited', exitCode: 137 } }), 'error', /OOM/);
     });
 
+    it('says whether the container or only a process in it was killed, and asks to raise a limit only when there is one', () => {
+      const child = judge({ state: { oomKilled: true, running: true }, limits: { memoryBytes: 64 * MiB } });
+      expectFlagged(child, 'error', /a process in it was killed for lack of memory \(OOM, over its 64 MiB memory limit\); the container kept running/);
+      expect(child.message).not.toContain('was killed for lack of memory (OOM, over its 64 MiB memory limit) and exited');
+      expect(child.remediation).toContain('Raise its memory limit above the 64 MiB it has');
+      const container = judge({ state: { oomKilled: true, running: false, status: 'exited', exitCode: 137 }, limits: { memoryBytes: 0 } });
+      expectFlagged(container, 'error', /^was killed for lack of memory \(OOM, over the host's memory \(it has no limit\)\) and exited with code 137/);
+      expect(container.remediation).toContain('It has no memory limit, so the host itself ran out of memory');
+      expect(container.remediation).not.toContain('Raise its memory limit');
+    });
+
     it('OOM outranks the warnings it comes with', () => {
       const result = judge({ state: { oomKilled: true }, privileged: true });
       expectFlagged(result, 'error', /OOM/);

@@ -106,6 +106,11 @@ function troubledWithSizes(): Snapshot {
   return { ...troubled(), sources: snapshot().sources, containerStats: [], volumes: [volume({ name: 'edgeHub', sizeBytes: 5 * GiB }), volume({ name: 'old', sizeBytes: 3 * GiB })] };
 }
 
+/** DOCKER_HOST names an engine that does not answer. */
+function unreachableEngine(): Snapshot {
+  return withFailedSource(healthy(), 'docker', 'Docker engine not reachable at tcp://127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1');
+}
+
 function empty(): Snapshot {
   return snapshot();
 }
@@ -131,6 +136,55 @@ function recordingReads(base: Snapshot, read: Set<string>): Snapshot {
   return new Proxy(base, { get: (target, name) => (name === 'sources' ? sources : (record(name), Reflect.get(target, name))) });
 }
 
+/**
+ * The snapshot as a collector leaves it when it could not see what it reads: failed where the source
+ * is all or nothing (the engine, a config file), present but blind where it records what it missed.
+ */
+const BLIND: Record<SourceName, (base: Snapshot) => Snapshot> = {
+  docker: (base) => withFailedSource(base, 'docker', 'Docker engine not reachable at tcp://127.0.0.1:1'),
+  containers: (base) => withFailedSource(base, 'containers', 'timed out after 20000 ms'),
+  containerStats: (base) => withFailedSource(base, 'containerStats', 'timed out after 20000 ms'),
+  containerLogs: (base) => ({
+    ...base,
+    containerLogs: (base.containers ?? []).map((c) =>
+      logFiles({ containerId: c.id, files: [], totalBytes: 0, error: 'the Docker data root /var/lib/docker is not visible under the host root /host', blind: 'not-mounted' }),
+    ),
+  }),
+  volumes: (base) => ({
+    ...base,
+    sources: { ...base.sources, volumeSizes: failed('/system/df timed out') },
+    volumes: [volume({ name: 'left-behind', sizeBytes: null })],
+  }),
+  volumeSizes: (base) => withFailedSource(base, 'volumeSizes', '/system/df timed out'),
+  daemonConfig: (base) => withFailedSource(base, 'daemonConfig', '/etc/docker/daemon.json: not a regular file (a FIFO), not read'),
+  filesystems: (base) => ({
+    ...base,
+    filesystems: {
+      filesystems: [],
+      unreadable: [{ path: '/', role: 'root', error: 'permission denied for this user' }],
+      notMounted: [{ path: '/var/lib/docker', role: 'dockerDataRoot' }],
+    },
+  }),
+  restartHistory: (base) => withFailedSource(base, 'restartHistory', 'timed out after 20000 ms'),
+  moduleStores: (base) => ({ ...base, moduleStores: { stores: [moduleStore({ totalBytes: null, history: [], error: '/srv/edgeHub: EACCES: permission denied' })] } }),
+  timeOffset: (base) => ({ ...base, timeOffset: { servers: [{ server: 'time.windows.com', ok: false, error: 'no answer within 5000 ms' }] } }),
+  upstream: (base) => withFailedSource(base, 'upstream', 'timed out after 20000 ms'),
+  iotedgeConfig: (base) => withFailedSource(base, 'iotedgeConfig', '/etc/aziot/config.toml: not a regular file (a FIFO), not read'),
+  certificates: (base) => ({
+    ...base,
+    certificates: {
+      iotedgeEvidence: [],
+      certificates: [],
+      unreadable: [],
+      notSeen: [
+        { source: 'config.toml', reason: 'unreadable', error: 'the certificate files it names were not read: /etc/aziot/config.toml: not a regular file (a FIFO), not read' },
+        { source: '/var/lib/aziot/certd/certs', reason: 'not-a-file', error: 'not a folder (a FIFO), not listed' },
+      ],
+    },
+  }),
+  diskHistory: (base) => ({ ...base, diskHistory: { file: null, filesystems: [] } }),
+};
+
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -150,7 +204,8 @@ describe('the check registry', () => {
 
   it.each(CHECKS.map((check) => [check.id, check]))('%s has a title and needs only known sources', (_, check) => {
     expect(check.title.trim()).not.toBe('');
-    expect(check.needs.length).toBeGreaterThan(0);
+    // A check reads some source: docker.engine only uses one, judging its failure itself.
+    expect(check.needs.length + (check.uses?.length ?? 0)).toBeGreaterThan(0);
     for (const source of [...check.needs, ...(check.uses ?? [])]) expect(SOURCE_NAMES).toContain(source);
   });
 });
@@ -225,6 +280,14 @@ describe.each(CHECKS.map((check) => [check.id, check]))('check %s', (id, check) 
     });
   });
 
+  // The sources it cannot judge without: those it needs, or for a check that needs none (docker.engine) those it uses.
+  const inputs = check.needs.length > 0 ? check.needs : (check.uses ?? []);
+  it.each(inputs.map((source) => [source]))('calls nothing ok when what %s reads could not be seen', (source) => {
+    const all = runCheck(check, deepFreeze(BLIND[source](healthy())), defaultConfig());
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.filter((r) => r.status === 'ok')).toEqual([]);
+  });
+
   it('reads only the sources it declares in needs or uses', () => {
     const read = new Set<string>();
     for (const [, fixture] of FIXTURES) check.run(recordingReads(fixture(), read), defaultConfig());
@@ -232,7 +295,7 @@ describe.each(CHECKS.map((check) => [check.id, check]))('check %s', (id, check) 
   });
 
   it('finds something to flag in the troubled snapshots, so the contract above is not vacuous', () => {
-    const flagged = [troubled(), troubledWithSizes()]
+    const flagged = [troubled(), troubledWithSizes(), unreachableEngine()]
       .flatMap((snap) => runCheck(check, snap, defaultConfig()))
       .filter((r) => r.status === 'warning' || r.status === 'error');
     expect(flagged.length).toBeGreaterThan(0);
@@ -252,13 +315,16 @@ describe.each(CHECKS.map((check) => [check.id, check]))('check %s', (id, check) 
     expect(all[0].details).toMatchObject({ missingSources: [source] });
   });
 
-  it('yields one skipped result naming each distinct error when several needed sources failed', () => {
-    const broken = check.needs.reduce((snap, source) => withFailedSource(snap, source, `${source} broke`), healthy());
-    const all = runCheck(check, broken, defaultConfig());
-    expect(all).toHaveLength(1);
-    expect(all[0].status).toBe('skipped');
-    for (const source of check.needs) expect(all[0].message).toContain(`${source} broke`);
-  });
+  // A check that needs no source (docker.engine) has no several to fail.
+  if (check.needs.length > 0) {
+    it('yields one skipped result naming each distinct error when several needed sources failed', () => {
+      const broken = check.needs.reduce((snap, source) => withFailedSource(snap, source, `${source} broke`), healthy());
+      const all = runCheck(check, broken, defaultConfig());
+      expect(all).toHaveLength(1);
+      expect(all[0].status).toBe('skipped');
+      for (const source of check.needs) expect(all[0].message).toContain(`${source} broke`);
+    });
+  }
 
   it.each((check.uses ?? []).map((source) => [source]))('still judges, without failing itself, when %s (used, not needed) failed', (source) => {
     const all = runCheck(check, deepFreeze(withFailedSource(healthy(), source, `${source} broke`)), defaultConfig());
@@ -267,7 +333,7 @@ describe.each(CHECKS.map((check) => [check.id, check]))('check %s', (id, check) 
   });
 
   it('still runs when only sources it does not need failed', () => {
-    const unneeded = SOURCE_NAMES.filter((source) => !check.needs.includes(source));
+    const unneeded = SOURCE_NAMES.filter((source) => !check.needs.includes(source) && !check.uses?.includes(source));
     const snap = unneeded.reduce((s, source) => ({ ...s, sources: { ...s.sources, [source]: failed('elsewhere') } }), healthy());
     for (const result of runCheck(check, snap, defaultConfig())) expect(result.message).not.toContain('elsewhere');
   });

@@ -153,4 +153,21 @@ describe('logs.policy', () => {
   it('no containers gives no findings', () => {
     expect(logsPolicy.run(snapshot(), defaultConfig())).toEqual([]);
   });
+
+  it.each([['10x'], ['0'], ['0.5'], ['-1m'], [' 10m'], ['10 mb '], ['']])('does not take max-size "%s", which the engine refuses, for rotation', (maxSize) => {
+    const result = judge({ logConfig: { type: 'json-file', config: { 'max-size': maxSize } } });
+    expectFlagged(result);
+    expect(result.message).toContain(`max-size "${maxSize}" is not a positive size the engine reads`);
+  });
+
+  it.each([['10m'], ['10M'], ['1.5g'], ['512k'], ['100MiB'], ['10 mb'], ['1000']])('takes max-size "%s" as the engine does', (maxSize) => {
+    expect(judge({ logConfig: { type: 'json-file', config: { 'max-size': maxSize } } }).status).toBe('ok');
+  });
+
+  it('names an invalid daemon.json max-size or max-file instead of counting it as rotation', () => {
+    const result = judge({ logConfig: { type: 'json-file', config: {} } }, { daemon: { logOpts: { 'max-size': '10x', 'max-file': 'three' } } });
+    expectFlagged(result);
+    expect(result.message).toContain('daemon.json "log-opts": max-size "10x" is not a positive size');
+    expect(result.message).toContain('max-file "three" is not a whole number of at least 1');
+  });
 });

@@ -101,11 +101,33 @@ describe('logs.size', () => {
     expect(total(findings).details.totalBytes).toBeUndefined();
   });
 
-  it('the total counts the readable logs and says how many were not readable', () => {
+  it('a total with logs it could not read is never ok: skipped under the limit, a warning over it', () => {
     const [r, ok] = [container({ name: 'r' }), container({ name: 'ok' })];
     const findings = run([r, ok], [logFiles({ containerId: r.id, totalBytes: 5 * GiB, error: 'EACCES' }), logFiles({ containerId: ok.id, totalBytes: MiB })]);
-    expect(total(findings)).toMatchObject({ status: 'ok', details: { totalBytes: MiB, unreadableCount: 1 } });
-    expect(total(findings).message).toContain('1 not readable, not counted');
+    expect(total(findings)).toMatchObject({ status: 'skipped', details: { totalBytes: MiB, unreadableCount: 1 } });
+    expect(total(findings).message).toContain('1 could not be read, so the total is not known');
+    const over = run([r, ok], [logFiles({ containerId: r.id, error: 'EACCES' }), logFiles({ containerId: ok.id, totalBytes: 3 * GiB })]);
+    expect(total(over)).toMatchObject({ status: 'warning' });
+    expect(total(over).message).toMatch(/at least 3 GiB in total, over 2 GiB \(1 not readable, not counted\)/);
+  });
+
+  it('a data root not mounted into the agent is a warning on each log, saying how to bind it, never 0 B ok', () => {
+    const c = container({ name: 'chatty' });
+    const error = 'the Docker data root /var/lib/docker is not visible under the host root /host (ENOENT)';
+    const findings = run([c], [logFiles({ containerId: c.id, files: [], totalBytes: 0, error, blind: 'not-mounted' })]);
+    expect(findings.map((f) => [f.subject, f.status])).toEqual([
+      ['chatty', 'warning'],
+      ['all containers', 'skipped'],
+    ]);
+    expect(findings[0].message).toContain(error);
+    expect(findings[0].remediation).toMatch(/\/var\/lib\/docker:\/host\/var\/lib\/docker:ro/);
+  });
+
+  it('the total is marked as a total, so summaries do not count it as a subject', () => {
+    const c = container({ name: 'one' });
+    const findings = run([c], [logFiles({ containerId: c.id, totalBytes: MiB })]);
+    expect(total(findings).aggregate).toBe(true);
+    expect(findings[0].aggregate).toBeUndefined();
   });
 
   it('log files are matched to their container by id', () => {

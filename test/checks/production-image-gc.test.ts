@@ -36,4 +36,23 @@ describe('production.image-gc', () => {
       { subject: '/etc/aziot/config.toml', status: 'skipped', message: 'no IoT Edge configuration at /etc/aziot/config.toml', details: {} },
     ]);
   });
+
+  it.each([
+    ['cleanupRecurrence', 'bogus', 'cleanup_recurrence "bogus" is not a whole number of days'],
+    ['cleanupRecurrence', '0d', 'cleanup_recurrence "0d" is less than 1 day'],
+    ['cleanupRecurrence', '12h', 'cleanup_recurrence "12h" is not a whole number of days'],
+    ['imageAgeCleanupThreshold', '-5d', 'image_age_cleanup_threshold "-5d" is not a whole number of days'],
+    ['imageAgeCleanupThreshold', '99999999999d', 'image_age_cleanup_threshold "99999999999d" is more than 365 days'],
+    ['cleanupTime', '25:99', 'cleanup_time "25:99" is not a 24-hour time "HH:MM"'],
+    ['cleanupTime', '3:30', 'cleanup_time "3:30" is not a 24-hour time "HH:MM"'],
+  ])('warns, naming the field, when %s is "%s"', (field, value, problem) => {
+    const [finding] = run(iotedgeConfig({ imageGarbageCollection: { ...gc, [field]: value } }));
+    expect(finding.status).toBe('warning');
+    expect(finding.message).toContain(problem);
+    expect(finding.remediation).toMatch(/HH:MM/);
+  });
+
+  it('takes 0d as an age (collect as soon as unused) and 23:59', () => {
+    expect(run(iotedgeConfig({ imageGarbageCollection: { ...gc, imageAgeCleanupThreshold: '0d', cleanupTime: '23:59' } }))[0].status).toBe('ok');
+  });
 });

@@ -64,4 +64,11 @@ describe('production.log-driver without an engine', () => {
   it('still judges daemon.json itself', () => {
     expect(withoutEngine({ found: true, logDriver: 'json-file' })).toEqual([expect.objectContaining({ status: 'warning' })]);
   });
+
+  it('warns, naming the value, when daemon.json max-size is not a size the engine reads, instead of calling it rotation', () => {
+    const result = run({ found: true, logDriver: 'json-file', logOpts: { 'max-size': '10x' } });
+    expect(result).toMatchObject({ status: 'warning', details: { invalidOptions: [expect.stringContaining('max-size "10x"')] } });
+    expect(result.message).toContain('max-size "10x" is not a positive size the engine reads');
+    expect(run({ found: true, logDriver: 'local', logOpts: { 'max-file': '0' } }, 'local').message).toContain('max-file "0" is not a whole number of at least 1');
+  });
 });

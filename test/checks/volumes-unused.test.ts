@@ -138,11 +138,11 @@ describe('volumes.unused', () => {
   });
 
   describe('unknown sizes', () => {
-    it('when no size is known, nothing is a warning and the total is reported unknown', () => {
+    it('when no size is known, nothing is a warning nor ok: skipped, saying why the size is unknown', () => {
       const findings = run([volume({ name: 'a', sizeBytes: null }), volume({ name: 'b', sizeBytes: null })], { unusedVolumesWarnBytes: 0 });
-      expect(findings.map((f) => f.status)).toEqual(['ok', 'ok']);
+      expect(findings.map((f) => f.status)).toEqual(['skipped', 'skipped']);
       expect(findings[0].details).toMatchObject({ removableBytes: null, sizeBytes: null });
-      expect(findings[0].message).toContain('unknown');
+      expect(findings[0].message).toContain('size unknown');
     });
 
     it('a protected volume of unknown size does not hide a known excess', () => {
@@ -156,9 +156,35 @@ describe('volumes.unused', () => {
       expect(statusOf(findings, 'big')).toBe('warning');
     });
 
-    it('known sizes within the threshold with another size unknown are not a warning', () => {
+    it('known sizes within the threshold with another size unknown are not a warning; the unknown one is not ok', () => {
       const findings = run([volume({ name: 'small', sizeBytes: 1 * MiB }), volume({ name: 'new', sizeBytes: null })]);
-      expect(findings.map((f) => f.status)).toEqual(['ok', 'ok']);
+      expect(findings.map((f) => f.status)).toEqual(['ok', 'skipped']);
+    });
+  });
+
+  describe('agrees with prune', () => {
+    const now = Date.parse('2024-05-01T12:00:00.000Z');
+    const hoursAgo = (hours: number) => new Date(now - hours * 3_600_000).toISOString();
+
+    it('says which volumes prune removes with the current settings and which it keeps yet, and why', () => {
+      const volumes = [volume({ name: 'old', sizeBytes: 2 * GiB, createdAt: hoursAgo(48) }), volume({ name: 'fresh', sizeBytes: 2 * GiB, createdAt: hoursAgo(3) })];
+      const findings = run(volumes);
+      const old = findings.find((f) => f.subject === 'old');
+      const fresh = findings.find((f) => f.subject === 'fresh');
+      expect(old).toMatchObject({ status: 'warning', details: { pruneRemovesNow: true, pruneKeepsBecause: null } });
+      expect(old?.message).toContain('prune removes it');
+      expect(fresh).toMatchObject({ status: 'warning', details: { pruneRemovesNow: false } });
+      expect(fresh?.message).toContain('prune keeps it: created 3.0 h ago, less than 24 h (olderThanHours)');
+      expect(fresh?.remediation).toContain('--older-than-hours 0');
+      // The same plan prune makes: with pruneOlderThanHours 0 both go.
+      const anyAge = run(volumes, { pruneOlderThanHours: 0 });
+      expect(anyAge.map((f) => f.details.pruneRemovesNow)).toEqual([true, true]);
+    });
+
+    it('does not warn about a volume that holds nothing, even when the others are over the threshold', () => {
+      const findings = run([volume({ name: 'anon', anonymous: true, sizeBytes: 0 }), volume({ name: 'big', sizeBytes: 2 * GiB })]);
+      expect(findings.find((f) => f.subject === 'anon')).toMatchObject({ status: 'ok', message: expect.stringContaining('empty (0 B)') });
+      expect(statusOf(findings, 'big')).toBe('warning');
     });
   });
 });

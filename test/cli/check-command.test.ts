@@ -1,5 +1,5 @@
 // `edge-health check` as a new user meets it: help, bad input, and a host without Docker.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,8 @@ describe('edge-health check', () => {
     const { code, stdout } = await runCli(['check', '--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('--host-root <dir>');
-    expect(stdout).toMatch(/--disk-free-warn-percent <number>[\s\S]*env EDGE_HEALTH_DISK_FREE_WARN_PERCENT, default 20/);
+    // Help wraps to the terminal: read it with the line breaks as spaces.
+    expect(stdout.replace(/\s+/g, ' ')).toMatch(/--disk-free-warn-percent <number> .*env EDGE_HEALTH_DISK_FREE_WARN_PERCENT, default 20/);
     expect(stdout).toContain('--no-volume-sizes');
     expect(stdout).toContain('--json');
     expect(stdout).toContain('--warnings-as-errors');
@@ -56,6 +57,35 @@ describe('edge-health check', () => {
     expect(notDir.stderr).toContain(`EDGE_HEALTH_HOST_ROOT ${file}: not a directory`);
   });
 
+  it.runIf(process.getuid?.() === 0)('refuses a host root this user may not read with exit code 2, instead of an empty all-ok report (runs as root, to become nobody)', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'eh-locked-'));
+    chmodSync(root, 0o000);
+    const { code, stderr, stdout } = await runCli(['check', '--host-root', root], noEngine, { uid: 65534, gid: 65534 });
+    expect(stderr).toContain(`--host-root ${root}: not readable by this user (uid 65534)`);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+  });
+
+  it.each([
+    ['garbage', { DOCKER_HOST: 'garbage' }],
+    ['an address nothing listens on', { DOCKER_HOST: 'http://127.0.0.1:1' }],
+    ['TLS without its certificates', { DOCKER_HOST: 'tcp://127.0.0.1:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/no/such/certs' }],
+  ])('with a DOCKER_HOST of %s reports the engine as an error (exit 1), not a healthy host', async (_, env) => {
+    const { code, stdout } = await runCli(['check', '--json'], env);
+    const report = JSON.parse(stdout) as Report;
+    expect(report.results.filter((r) => r.id === 'docker.engine')).toEqual([
+      expect.objectContaining({ status: 'error', message: expect.stringContaining('Docker engine not reachable at') }),
+    ]);
+    expect(report.status).toBe('error');
+    expect(code).toBe(1);
+  });
+
+  it.runIf(!existsSync('/var/run/docker.sock'))('on a host with no engine installed skips docker.engine (runs only where /var/run/docker.sock is absent)', async () => {
+    const { stdout } = await runCli(['check', '--json'], { DOCKER_HOST: undefined });
+    const report = JSON.parse(stdout) as Report;
+    expect(report.results.find((r) => r.id === 'docker.engine')).toMatchObject({ status: 'skipped', message: expect.stringContaining('no Docker engine on this host') });
+  });
+
   it('without an engine skips the Docker checks with the reason and still checks the disks', async () => {
     const { code, stdout } = await runCli(['check', '--json'], noEngine);
     const report = JSON.parse(stdout) as Report;
@@ -76,7 +106,8 @@ describe('edge-health check', () => {
       expect(stdout).toMatch(new RegExp(`^(OK  |WARN|ERR |SKIP) ${id.replace('.', '\\.')} `, 'm'));
     }
     expect(stdout).toMatch(/^SKIP volumes\.unused .*Docker engine not reachable/m);
-    expect(stdout).toMatch(/Not collected:\n {2}docker, containers, .*: Docker engine not reachable/);
+    // Continuation lines of the section are indented by 4.
+    expect(stdout.replace(/\n {4}(?=\S)/g, ' ')).toMatch(/Not collected:\n {2}docker, containers, .*: Docker engine not reachable/);
     // The summary line states the report's own counts; at least the 4 Docker checks and the 10
     // certificate and production checklist checks without IoT Edge and engine are skipped.
     const report = JSON.parse((await runCli(['check', '--json'], noEngine)).stdout) as Report;
@@ -87,13 +118,14 @@ describe('edge-health check', () => {
 
   it('disables checks by id and turns warnings into a failing exit code on request', async () => {
     const disk = { EDGE_HEALTH_DISK_FREE_WARN_PERCENT: '100', EDGE_HEALTH_DISK_FREE_ERROR_PERCENT: '0' };
-    const warned = await runCli(['check', '--json', '--disabled-checks', 'disk.inodes,logs.size'], { ...noEngine, ...disk });
+    // docker.engine off too: the unreachable engine would be an error of its own.
+    const warned = await runCli(['check', '--json', '--disabled-checks', 'disk.inodes,logs.size,docker.engine'], { ...noEngine, ...disk });
     const report = JSON.parse(warned.stdout) as Report;
-    expect(report.disabledChecks).toEqual(['disk.inodes', 'logs.size']);
+    expect(report.disabledChecks).toEqual(['disk.inodes', 'docker.engine', 'logs.size']);
     expect(report.results.some((r) => r.id === 'disk.inodes' || r.id === 'logs.size')).toBe(false);
     expect(report.results.find((r) => r.id === 'disk.space')?.status).toBe('warning');
     expect(warned.code).toBe(0);
-    const strict = await runCli(['check', '--warnings-as-errors'], { ...noEngine, ...disk });
+    const strict = await runCli(['check', '--warnings-as-errors', '--disabled-checks', 'docker.engine'], { ...noEngine, ...disk });
     expect(strict.code).toBe(1);
   });
 

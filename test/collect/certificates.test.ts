@@ -1,11 +1,13 @@
 // Certificate discovery on a fake host root holding real certificates made with openssl, and a
 // stand-in workload API on a unix socket.
 import { X509Certificate } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CERTD_CERTS_DIR, type CertificateSources, certdFileName, collectCertificates, parseCertificates } from '../../src/collect/certificates.js';
+import { HOST_FILE_MAX_BYTES, HOST_FOLDER_MAX_ENTRIES } from '../../src/collect/host-file.js';
 import { parseIotEdgeConfig } from '../../src/collect/iotedge-config.js';
 import type { CertificateInfo, CertificateScan, IotEdgeConfig } from '../../src/snapshot.js';
 import { CertificateFactory, type Issued, daysFromNow } from '../support/certificates.js';
@@ -120,15 +122,20 @@ describe('certificates named in config.toml', () => {
     });
     expect(result.certificates).toEqual([]);
     expect(result.unreadable).toEqual([
-      { source: '/var/aziot/certs/trust-bundle.pem', role: 'trust-bundle', error: expect.stringMatching(/^ENOENT/) },
+      { source: '/var/aziot/certs/trust-bundle.pem', role: 'trust-bundle', error: 'no such file' },
       { source: '/var/aziot/certs/device-id.pem', role: 'identity', error: 'holds no certificate (neither PEM nor DER)' },
-      { source: '/var/aziot/certs/edge-ca-chain.pem', role: 'edge-ca', error: expect.stringMatching(/^ENOENT/) },
+      { source: '/var/aziot/certs/edge-ca-chain.pem', role: 'edge-ca', error: 'no such file' },
     ]);
   });
 
-  it('are not read when config.toml could not be, which is noted', async () => {
+  it('are not read when config.toml could not be, which is a place not seen, not evidence of IoT Edge', async () => {
     const { scan: result, notes } = await scan({ hostRoot: hostRoot(files), configError: '/etc/aziot/config.toml: EACCES: permission denied' });
-    expect(result).toEqual({ iotedgeEvidence: ['config.toml (not readable)'], certificates: [], unreadable: [] });
+    expect(result).toEqual({
+      iotedgeEvidence: [],
+      certificates: [],
+      unreadable: [],
+      notSeen: [{ source: 'config.toml', reason: 'unreadable', error: 'the certificate files it names were not read: /etc/aziot/config.toml: EACCES: permission denied' }],
+    });
     expect(notes).toEqual(['the certificate files config.toml names were not read: /etc/aziot/config.toml: EACCES: permission denied']);
   });
 });
@@ -168,10 +175,28 @@ describe('the IoT Edge certificate store', () => {
     expect(result.certificates[0]).toMatchObject({ role: 'edge-ca', autoRenewed: null, renewPolicy: null });
   });
 
-  it('that cannot be listed is a note, not one warning per file', async () => {
+  it('that cannot be listed is one place not seen with the reason, not one warning per file', async () => {
     const { scan: result, notes } = await scan({ hostRoot: hostRoot({ 'var/lib/aziot/certd/certs': 'a file where the folder should be' }) });
-    expect(result).toEqual({ iotedgeEvidence: [CERTD_CERTS_DIR], certificates: [], unreadable: [] });
-    expect(notes).toEqual([expect.stringMatching(/^\/var\/lib\/aziot\/certd\/certs: ENOTDIR/)]);
+    expect(result).toEqual({
+      iotedgeEvidence: [CERTD_CERTS_DIR],
+      certificates: [],
+      unreadable: [],
+      notSeen: [{ source: CERTD_CERTS_DIR, reason: 'not-a-file', error: 'not a folder (a regular file), not listed' }],
+    });
+    expect(notes).toEqual(['/var/lib/aziot/certd/certs: not a folder (a regular file), not listed']);
+  });
+
+  it('that holds more files than the cap is read up to the cap, says so, and stops at the deadline', async () => {
+    const dir = hostRoot({});
+    const store = path.join(dir, CERTD_CERTS_DIR);
+    mkdirSync(store, { recursive: true });
+    for (let i = 0; i < HOST_FOLDER_MAX_ENTRIES + 5; i++) writeFileSync(path.join(store, `m${String(i).padStart(5, '0')}.cer`), 'not a certificate');
+    const { scan: result } = await scan({ hostRoot: dir });
+    expect(result.unreadable).toHaveLength(HOST_FOLDER_MAX_ENTRIES);
+    expect(result.notSeen).toEqual([{ source: CERTD_CERTS_DIR, reason: 'too-many', error: expect.stringContaining(`more than ${HOST_FOLDER_MAX_ENTRIES} entries`) }]);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(scan({ hostRoot: dir, signal: controller.signal })).rejects.toThrow();
   });
 });
 
@@ -259,16 +284,43 @@ describe('extra certificate paths', () => {
     const { scan: result } = await scan({ hostRoot: hostRoot(files), extraPaths: ['/opt/app/certs/*.crt', '/etc/ssl/mine.pem', '/opt/*/certs/a.pem'] });
     expect(result.unreadable).toEqual([
       { source: '/opt/app/certs/*.crt', role: 'extra', error: 'no file matches' },
-      { source: '/etc/ssl/mine.pem', role: 'extra', error: expect.stringMatching(/^ENOENT/) },
+      { source: '/etc/ssl/mine.pem', role: 'extra', error: 'no such file' },
       { source: '/opt/*/certs/a.pem', role: 'extra', error: 'wildcards are allowed only in the last part of the path' },
     ]);
+  });
+
+  it('named one by one are read whatever they are: a FIFO or a device is an unreadable certificate saying what it is', async () => {
+    const dir = hostRoot(files);
+    execFileSync('mkfifo', [path.join(dir, 'opt/app/certs/pipe.pem')]);
+    const { scan: result } = await scan({ hostRoot: dir, extraPaths: ['/opt/app/certs/pipe.pem'] });
+    expect(result.unreadable).toEqual([{ source: '/opt/app/certs/pipe.pem', role: 'extra', error: 'not a regular file (a FIFO), not read' }]);
+    // On the host itself (no host root), the real /dev/zero.
+    const { scan: device } = await scan({ hostRoot: '', extraPaths: ['/dev/zero'] });
+    expect(device.unreadable).toEqual([{ source: '/dev/zero', role: 'extra', error: 'not a regular file (a character device), not read' }]);
+  });
+
+  it('in a folder, list a FIFO or a sub-folder as not seen, with what it is, instead of leaving it out', async () => {
+    const dir = hostRoot(files);
+    execFileSync('mkfifo', [path.join(dir, 'opt/app/der/pipe.cer')]);
+    const { scan: result } = await scan({ hostRoot: dir, extraPaths: ['/opt/app/der'] });
+    expect(result.notSeen).toEqual([
+      { source: '/opt/app/der/pipe.cer', reason: 'not-a-file', error: 'not a regular file (a FIFO), not read' },
+      { source: '/opt/app/der/sub', reason: 'not-a-file', error: 'not a regular file (a folder), not read' },
+    ]);
+    expect(result.certificates.map((c) => c.source)).toEqual(['/opt/app/der/identity.cer']);
+  });
+
+  it('refuses a certificate file over the size cap instead of reading it whole', async () => {
+    const dir = hostRoot({ 'opt/big.pem': Buffer.alloc(HOST_FILE_MAX_BYTES.certificate + 1, 0x41) });
+    const { scan: result } = await scan({ hostRoot: dir, extraPaths: ['/opt/big.pem'] });
+    expect(result.unreadable).toEqual([{ source: '/opt/big.pem', role: 'extra', error: expect.stringMatching(/^too large .*the limit is 1048576\), not read$/) }]);
   });
 });
 
 describe('a host without IoT Edge', () => {
   it('yields no certificates and no evidence of IoT Edge', async () => {
     await expect(scan({ hostRoot: hostRoot({}), iotedgeConfig: { path: '/etc/aziot/config.toml', found: false } })).resolves.toEqual({
-      scan: { iotedgeEvidence: [], certificates: [], unreadable: [] },
+      scan: { iotedgeEvidence: [], certificates: [], unreadable: [], notSeen: [] },
       notes: [],
     });
   });

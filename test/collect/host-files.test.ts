@@ -1,4 +1,5 @@
 // Host-side collectors read through the host-root prefix, as they do inside the module container.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -41,6 +42,15 @@ describe('daemon.json', () => {
 
   it('that is missing is the engine defaults, not an error', async () => {
     await expect(collectDaemonConfig(hostRoot(), '/etc/docker/daemon.json', signal)).resolves.toEqual({ path: '/etc/docker/daemon.json', found: false });
+  });
+
+  it('that is a FIFO or too large is an error saying so at once, never a hang or a whole read', async () => {
+    const root = hostRoot();
+    mkdirSync(path.join(root, 'etc/docker'), { recursive: true });
+    execFileSync('mkfifo', [path.join(root, 'etc/docker/daemon.json')]);
+    await expect(collectDaemonConfig(root, '/etc/docker/daemon.json', signal)).rejects.toThrow('/etc/docker/daemon.json: not a regular file (a FIFO), not read');
+    const big = hostRoot({ 'etc/docker/daemon.json': `{"debug": true, "x": "${'a'.repeat(2 * 1024 * 1024)}"}` });
+    await expect(collectDaemonConfig(big, '/etc/docker/daemon.json', signal)).rejects.toThrow(/daemon\.json: too large/);
   });
 
   it('that is broken is an error naming the file and the field', async () => {
@@ -106,6 +116,32 @@ describe('container log files', () => {
     expect(log.totalBytes).toBe(1110);
     expect(log.files.map((f) => f.name)).toEqual([`${id}-json.log`, `${id}-json.log.1`, `${id}-json.log.2.gz`]);
     expect(notes).toEqual([]);
+  });
+
+  it('with the data root not visible under the host root, every log is a blind spot saying how to bind it, never 0 B', async () => {
+    const id = 'e'.repeat(64);
+    const container = {
+      id,
+      logConfig: { type: 'json-file', config: {} },
+      logPath: `/var/lib/docker/containers/${id}/${id}-json.log`,
+      state: { running: true, startedAt: '2024-04-01T00:00:00Z' },
+    } as Parameters<typeof collectContainerLogs>[0][number];
+    const root = hostRoot({ 'etc/hostname': 'edge' });
+    const [log] = await collectContainerLogs([container], '/var/lib/docker', root, () => {}, signal);
+    expect(log).toMatchObject({ files: [], blind: 'not-mounted' });
+    expect(log.error).toContain(`the Docker data root /var/lib/docker is not visible under the host root ${root}`);
+    expect(log.error).toContain(`"/var/lib/docker:${root}/var/lib/docker:ro"`);
+  });
+
+  it('tells a container that never ran (no log yet) from one that ran and whose log folder is not visible', async () => {
+    const root = hostRoot({ 'var/lib/docker/containers/.keep': '' });
+    const make = (id: string, startedAt: string) =>
+      ({ id, logConfig: { type: 'local', config: {} }, logPath: '', state: { running: false, startedAt } }) as Parameters<typeof collectContainerLogs>[0][number];
+    const [never, ran] = await collectContainerLogs([make('f'.repeat(64), '0001-01-01T00:00:00Z'), make('9'.repeat(64), '2024-04-01T00:00:00Z')], '/var/lib/docker', root, () => {}, signal);
+    expect(never).toMatchObject({ files: [], totalBytes: 0 });
+    expect(never.error).toBeUndefined();
+    expect(ran).toMatchObject({ files: [], blind: 'not-mounted' });
+    expect(ran.error).toContain('not visible to the agent although the container has run');
   });
 
   it('records a folder it may not read as that container\'s error and says so', async () => {

@@ -147,4 +147,52 @@ describe('renderText', () => {
       expect(colored.replace(/\u001b\[\d+m/g, '')).toBe(renderText(report, { color: false }));
     });
   });
+
+  describe('fitting the terminal', () => {
+    const long = `${'a fairly long message about a log file that keeps growing '.repeat(5)}/var/lib/docker/containers/${'f'.repeat(120)}`;
+
+    it('wraps every line to 100 columns, indenting continuations, and loses no word', () => {
+      const text = render([
+        check('logs.size', [bad('warning', 'chatty', long, `Cap the log. ${'Then restart the module. '.repeat(8)}`), ok('quiet')]),
+        check('disk.space', [ok('/', long)]),
+      ]);
+      for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+      const flat = text.replace(/\n +/g, ' ');
+      expect(flat.replace(/ /g, '')).toContain(long.replace(/ /g, ''));
+      const lines = text.split('\n');
+      const at = lines.findIndex((line) => line.startsWith('       WARN chatty: '));
+      expect(lines[at + 1]).toMatch(/^ {12}\S/);
+    });
+
+    it('fits a narrower terminal', () => {
+      const report = buildReport(snapshot(), defaultConfig(), [check('logs.size', [bad('warning', 'chatty', long, 'Cap it.')])]);
+      for (const line of renderText(report, { color: false, width: 80 }).split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    });
+  });
+
+  it('escapes control characters from host data so they cannot drive the terminal', () => {
+    const text = render([check('certs.expiry', [bad('warning', '/etc/\u001b[2Jevil.pem', 'cannot read: \u001b]0;owned\u0007 bad\nline', 'fix \u0008it')])]);
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    expect(text).toContain('/etc/\\x1b[2Jevil.pem: cannot read: \\x1b]0;owned\\x07 bad\\x0aline');
+    expect(text).toContain('fix: fix \\x08it');
+  });
+
+  it('does not count a total as a subject', () => {
+    const total: Finding = { subject: 'all containers', status: 'ok', message: '3 MiB in total', details: {}, aggregate: true };
+    const line = lineOf(render([check('logs.size', [ok('a'), bad('warning', 'b', 'big', 'fix'), total])]), 'logs.size');
+    expect(line).toContain('1 of 2 needs attention');
+    const flagged = lineOf(render([check('logs.size', [ok('a'), ok('b'), { ...total, status: 'warning', remediation: 'cap' }])]), 'logs.size');
+    expect(flagged).toContain('0 of 2 need attention, and so does the total');
+  });
+
+  it('--verbose lists skipped results with their reasons and every source with its duration', () => {
+    const checks = [check('logs.size', [ok('a'), { subject: 'b', status: 'skipped', message: 'cannot read log files: EACCES', details: {} }])];
+    const report = buildReport(snapshot({ sources: { volumes: failed('engine unreachable') } }), defaultConfig(), checks);
+    const quiet = renderText(report, { color: false });
+    const verbose = renderText(report, { color: false, verbose: true });
+    expect(quiet).not.toContain('b: cannot read log files: EACCES');
+    expect(verbose).toContain('SKIP b: cannot read log files: EACCES');
+    expect(verbose).toMatch(/Sources:\n {2}docker +ok +1 ms/);
+    expect(verbose).toMatch(/ {2}volumes +failed +1 ms: engine unreachable/);
+  });
 });
