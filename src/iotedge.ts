@@ -1,6 +1,7 @@
 // What marks IoT Edge's own containers and which of their settings the checks read.
 // Shared by the collectors (what to keep) and the checks (how to read it).
-import type { ContainerInfo, Snapshot } from './snapshot.js';
+import { redactProxyCredentials } from './proxy.js';
+import type { ContainerInfo, ContainerMount, Snapshot } from './snapshot.js';
 
 export const SYSTEM_MODULES = ['edgeAgent', 'edgeHub'] as const;
 export type SystemModule = (typeof SYSTEM_MODULES)[number];
@@ -24,6 +25,10 @@ export const SYSTEM_ENV_ALLOWLIST = [
   'amqpSettings__enabled',
   'mqttSettings__enabled',
   'httpSettings__enabled',
+  'MaxRestartCount',
+  'https_proxy',
+  'http_proxy',
+  'no_proxy',
 ] as const;
 export type SystemEnvName = (typeof SYSTEM_ENV_ALLOWLIST)[number];
 
@@ -40,7 +45,12 @@ export function allowlistedEnv(env: string[] | Record<string, unknown>): Record<
       })
     : Object.entries(env).map(([name, value]) => [name, String(value)]);
   const allowed = new Set(SYSTEM_ENV_ALLOWLIST.map((name) => name.toLowerCase()));
-  return Object.fromEntries(entries.filter(([name]) => allowed.has(name.toLowerCase())));
+  return Object.fromEntries(
+    entries
+      .filter(([name]) => allowed.has(name.toLowerCase()))
+      // A proxy URL may carry a password: never kept.
+      .map(([name, value]) => [name, name.toLowerCase().endsWith('_proxy') ? redactProxyCredentials(value) : value]),
+  );
 }
 
 /** A variable from an allowlisted environment, matched case-insensitively; undefined when unset or empty. */
@@ -71,4 +81,27 @@ export function iotedgeEvidence(snapshot: Snapshot): string[] {
   if (snapshot.iotedgeConfig?.found) evidence.push(snapshot.iotedgeConfig.path);
   for (const item of snapshot.certificates?.iotedgeEvidence ?? []) if (!evidence.includes(item)) evidence.push(item);
   return evidence;
+}
+
+/** The innermost mount whose destination holds the folder (a module's StorageFolder, say). */
+export function mountHolding(mounts: ContainerMount[], folder: string): ContainerMount | undefined {
+  const target = trimSlashes(folder);
+  return mounts
+    .filter((m) => {
+      const destination = trimSlashes(m.destination);
+      return target === destination || target.startsWith(destination === '' ? '/' : `${destination}/`);
+    })
+    .sort((a, b) => b.destination.length - a.destination.length)[0];
+}
+
+/** Where a folder inside the container is on the host, through the mount holding it; undefined when no mount does. */
+export function hostFolder(mounts: ContainerMount[], folder: string): string | undefined {
+  const mount = mountHolding(mounts, folder);
+  if (!mount) return undefined;
+  const rest = trimSlashes(folder).slice(trimSlashes(mount.destination).length);
+  return `${trimSlashes(mount.source)}${rest}` || '/';
+}
+
+function trimSlashes(folder: string): string {
+  return folder.replace(/\/+$/, '');
 }

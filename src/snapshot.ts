@@ -39,6 +39,8 @@ export interface DockerEngine {
   cgroupVersion: string;
   memTotalBytes: number;
   cpus: number;
+  /** The engine's own proxy (systemd environment), credentials redacted; empty when none. */
+  proxy: { httpProxy: string; httpsProxy: string; noProxy: string };
 }
 
 export interface ContainerInfo {
@@ -54,7 +56,11 @@ export interface ContainerInfo {
     oomKilled: boolean;
     exitCode: number;
     startedAt: string;
+    /** When it last stopped; Docker's zero time (0001-01-01…) when it never did. */
+    finishedAt: string;
   };
+  /** Docker HEALTHCHECK state; absent when the container has no healthcheck (or has not started since it got one). */
+  health?: ContainerHealth;
   restartCount: number;
   restartPolicy: string;
   privileged: boolean;
@@ -71,6 +77,14 @@ export interface ContainerInfo {
   mounts: ContainerMount[];
   /** Only for the IoT Edge system modules (edgeAgent, edgeHub), and only the variables the checks read (src/iotedge.ts). */
   env?: Record<string, string>;
+}
+
+export interface ContainerHealth {
+  status: 'starting' | 'healthy' | 'unhealthy';
+  /** Consecutive failed probes. */
+  failingStreak: number;
+  /** The last probe's exit code and output (cut short: probes can print a lot); null before the first probe. */
+  lastProbe: { at: string; exitCode: number; output: string } | null;
 }
 
 export interface ContainerMount {
@@ -127,6 +141,8 @@ export interface DaemonConfig {
   found: boolean;
   logDriver?: string;
   logOpts?: Record<string, string>;
+  /** DNS servers every container gets, the "dns" list. */
+  dns?: string[];
   dataRoot?: string;
   storageDriver?: string;
 }
@@ -170,6 +186,8 @@ export interface IotEdgeConfigFound {
   certificateFiles: { key: string; path: string; role: CertificateRole }[];
   /** Renewal of a device identity certificate IoT Edge issues itself (EST, local CA), when configured. */
   identityAutoRenew: RenewPolicy | null;
+  /** Where the device connects: the IoT Hub of manual provisioning (null with DPS), and the parent device of a nested one. */
+  upstream: { iothubHostname: string | null; parentHostname: string | null };
   /** The bootstrap edgeAgent: [agent.config] image and the allowlisted [agent.env] variables. */
   agent: { image: string | null; env: Record<string, string> };
   imageGarbageCollection: ImageGarbageCollection;
@@ -257,4 +275,78 @@ export interface FilesystemHistory {
   path: string;
   sizeBytes: number;
   samples: { at: string; availableBytes: number }[];
+}
+
+/** Restarts of each container seen between cycles, for modules.running. */
+export interface RestartHistory {
+  containers: {
+    containerId: string;
+    /** The first cycle that saw it: restarts before that are not counted. */
+    watchedSince: string;
+    /** Restarts seen within the last hour (Docker's restarts, and starts by edgeAgent). */
+    restartsLastHour: number;
+  }[];
+}
+
+/** edgeHub's and edgeAgent's stores (their StorageFolder) as the host holds them, for edgehub.store. */
+export interface ModuleStores {
+  stores: ModuleStore[];
+}
+
+export interface ModuleStore {
+  module: string;
+  /** StorageFolder inside the container; null when unset. */
+  storageFolder: string | null;
+  /** The host folder holding it; null when it is inside the container (nothing on the host to measure). */
+  hostPath: string | null;
+  /** Bytes of all files in it; null when not measured. */
+  totalBytes: number | null;
+  fileCount: number;
+  /** The walk stopped at its file limit: the counts are a lower bound. */
+  truncated: boolean;
+  /** RocksDB's info logs (LOG, LOG.old.*). */
+  rocksDbLogs: { count: number; bytes: number };
+  /** The filesystem holding the store. */
+  filesystem: { availableBytes: number; sizeBytes: number } | null;
+  /** totalBytes over recent cycles, oldest first, this one last. */
+  history: { at: string; bytes: number }[];
+  /** Why it could not be measured. */
+  error?: string;
+}
+
+/** The clock compared with each configured SNTP server, for time.offset. */
+export interface TimeOffsets {
+  servers: TimeServerAnswer[];
+}
+
+export type TimeServerAnswer =
+  | {
+      server: string;
+      ok: true;
+      /** The server's time minus this clock: positive when this clock is behind. */
+      offsetMs: number;
+      roundTripMs: number;
+      stratum: number;
+    }
+  | { server: string; ok: false; error: string };
+
+export type UpstreamProtocolPort = 'mqtt' | 'amqp' | 'websocket';
+
+/** From the agent's own network: the IoT Hub (or, on a nested device, the parent) resolved and connected to, for network.upstream. */
+export interface UpstreamProbe {
+  /** Where the host came from (setting, IOTEDGE_IOTHUBHOSTNAME, config.toml…); null target when none was found. */
+  target: { role: 'iothub' | 'parent'; host: string; from: string } | null;
+  /** The proxy WebSocket connections went through, credentials redacted; null without one. */
+  proxy: string | null;
+  dns: { ok: boolean; durationMs: number; addresses: string[]; error?: string } | null;
+  ports: {
+    protocol: UpstreamProtocolPort;
+    port: number;
+    viaProxy: boolean;
+    ok: boolean;
+    /** Time to the TCP connection (through the proxy: to the tunnel), then to the end of the TLS handshake. */
+    tcpMs: number | null;
+    tlsMs: number | null;
+    error?: string;
+  }[];
 }

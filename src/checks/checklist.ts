@@ -16,7 +16,11 @@ export type ChecklistItem =
   | 'Manage volumes'
   | 'Configure image garbage collection'
   | 'Set up default logging driver'
-  | 'Limit container access to host resources';
+  | 'Limit container access to host resources'
+  | 'Reduce storage time for messages'
+  | 'Networking'
+  | 'Allow connections from IoT Edge devices'
+  | 'Configure communication through a proxy';
 
 /** `production checklist: "Manage volumes" (<link>)`, for the text of a fix. */
 export function cite(...items: [ChecklistItem, ...ChecklistItem[]]): string {

@@ -1,6 +1,6 @@
 import { cite } from './checklist.js';
-import { SYSTEM_MODULES, envValue, systemModule } from '../iotedge.js';
-import type { ContainerInfo, ContainerMount } from '../snapshot.js';
+import { SYSTEM_MODULES, envValue, mountHolding, systemModule } from '../iotedge.js';
+import type { ContainerInfo } from '../snapshot.js';
 import { notRunning } from './system-modules.js';
 import type { Check, Finding } from './types.js';
 
@@ -41,19 +41,4 @@ function judge(container: ContainerInfo): Finding {
     return { subject: container.name, status: 'ok', message: `StorageFolder ${storageFolder} is in Docker volume ${mount.name ?? mount.source}, which outlives the container`, details };
   }
   return warn(`StorageFolder ${storageFolder} is on a ${mount.type} mount, ${lost}`);
-}
-
-/** The innermost mount whose destination holds the path. */
-function mountHolding(mounts: ContainerMount[], folder: string): ContainerMount | undefined {
-  const target = trimSlashes(folder);
-  return mounts
-    .filter((m) => {
-      const destination = trimSlashes(m.destination);
-      return target === destination || target.startsWith(destination === '' ? '/' : `${destination}/`);
-    })
-    .sort((a, b) => b.destination.length - a.destination.length)[0];
-}
-
-function trimSlashes(folder: string): string {
-  return folder.replace(/\/+$/, '');
 }

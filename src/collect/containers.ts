@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { allowlistedEnv, isSystemModuleName } from '../iotedge.js';
-import type { ContainerInfo } from '../snapshot.js';
+import type { ContainerHealth, ContainerInfo } from '../snapshot.js';
 import { mapLimit } from './map-limit.js';
 
 const INSPECT_CONCURRENCY = 8;
@@ -36,7 +36,9 @@ export function toContainerInfo(c: Docker.ContainerInspectInfo): ContainerInfo {
       oomKilled: c.State.OOMKilled,
       exitCode: c.State.ExitCode,
       startedAt: c.State.StartedAt,
+      finishedAt: c.State.FinishedAt,
     },
+    ...health(c.State.Health),
     restartCount: c.RestartCount,
     restartPolicy: host.RestartPolicy?.Name || 'no',
     privileged: host.Privileged ?? false,
@@ -58,4 +60,19 @@ export function toContainerInfo(c: Docker.ContainerInspectInfo): ContainerInfo {
 /** A mount as the engine lists it (inspect and the container list alike). */
 export function toContainerMount(m: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }): ContainerInfo['mounts'][number] {
   return { type: m.Type, ...(m.Name ? { name: m.Name } : {}), source: m.Source, destination: m.Destination, readOnly: !m.RW };
+}
+
+/** Longest probe output kept: enough to see why it failed, small enough for the snapshot. */
+export const PROBE_OUTPUT_MAX_CHARS = 500;
+
+function health(state: Docker.ContainerInspectInfo['State']['Health']): { health?: ContainerHealth } {
+  if (!state || !['starting', 'healthy', 'unhealthy'].includes(state.Status)) return {};
+  const last = state.Log?.at(-1);
+  return {
+    health: {
+      status: state.Status as ContainerHealth['status'],
+      failingStreak: state.FailingStreak,
+      lastProbe: last ? { at: last.End, exitCode: last.ExitCode, output: last.Output.trim().slice(0, PROBE_OUTPUT_MAX_CHARS) } : null,
+    },
+  };
 }

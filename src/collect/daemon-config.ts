@@ -20,6 +20,7 @@ export async function collectDaemonConfig(hostRoot: string, configPath: string, 
     found: true,
     ...optionalString(json, 'log-driver', 'logDriver', configPath),
     ...optionalStringMap(json, 'log-opts', 'logOpts', configPath),
+    ...optionalStringList(json, 'dns', 'dns', configPath),
     ...optionalString(json, 'data-root', 'dataRoot', configPath),
     ...optionalString(json, 'storage-driver', 'storageDriver', configPath),
   };
@@ -39,4 +40,11 @@ function optionalStringMap(json: Record<string, unknown>, field: string, key: st
     typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
   if (!valid) throw new Error(`${file}: "${field}" must be an object of strings`);
   return { [key]: value as Record<string, string> };
+}
+
+function optionalStringList(json: Record<string, unknown>, field: string, key: string, file: string): Record<string, string[]> {
+  const value = json[field];
+  if (value === undefined) return {};
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new Error(`${file}: "${field}" must be a list of strings`);
+  return { [key]: value };
 }

@@ -1,3 +1,4 @@
+import { redactProxyCredentials } from '../proxy.js';
 import type { DockerEngine } from '../snapshot.js';
 import { type EngineConnection, getJson } from './docker-client.js';
 
@@ -10,6 +11,9 @@ interface EngineInfo {
   CgroupVersion?: string;
   MemTotal?: number;
   NCPU?: number;
+  HttpProxy?: string;
+  HttpsProxy?: string;
+  NoProxy?: string;
 }
 
 /** `docker info` and `docker version`, reduced to what checks read. */
@@ -28,5 +32,10 @@ export async function collectDockerEngine(engine: EngineConnection, signal: Abor
     cgroupVersion: info.CgroupVersion ?? '',
     memTotalBytes: info.MemTotal ?? 0,
     cpus: info.NCPU ?? 0,
+    proxy: {
+      httpProxy: redactProxyCredentials(info.HttpProxy ?? ''),
+      httpsProxy: redactProxyCredentials(info.HttpsProxy ?? ''),
+      noProxy: info.NoProxy ?? '',
+    },
   };
 }

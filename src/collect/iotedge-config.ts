@@ -22,8 +22,11 @@ const schema = z.object({
       auto_renew: autoRenew,
     })
     .optional(),
+  parent_hostname: z.string().optional(),
   provisioning: z
     .object({
+      iothub_hostname: z.string().optional(),
+      connection_string: z.string().optional(),
       authentication: z.object({ identity_cert: identityCert }).optional(),
       attestation: z.object({ identity_cert: identityCert }).optional(),
     })
@@ -71,6 +74,11 @@ export function parseIotEdgeConfig(configPath: string, text: string): IotEdgeCon
     edgeCa: edgeCa(config, configPath),
     certificateFiles: certificateFiles(raw, configPath),
     identityAutoRenew: identityAutoRenew(config),
+    upstream: {
+      // Only the host name is read from a connection string: the rest is a secret.
+      iothubHostname: config.provisioning?.iothub_hostname ?? /(?:^|;)\s*HostName=([^;]+)/i.exec(config.provisioning?.connection_string ?? '')?.[1]?.trim() ?? null,
+      parentHostname: config.parent_hostname ?? null,
+    },
     agent: { image: config.agent?.config?.image ?? null, env: allowlistedEnv(config.agent?.env ?? {}) },
     imageGarbageCollection: {
       configured: gc !== undefined,

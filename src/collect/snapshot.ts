@@ -2,6 +2,9 @@
 // kept as data, a source whose needed source failed carrying that failure's reason.
 import type { Snapshot, SourceName, SourceStatus } from '../snapshot.js';
 import type { DiskHistoryState } from './disk-history.js';
+import type { StoreHistoryState } from './module-stores.js';
+import type { RestartHistoryState } from './restart-history.js';
+import { UPSTREAM_STEP_TIMEOUT_MS } from './upstream.js';
 import { defaultEngineEndpoint } from './docker-client.js';
 import { type SourceRun, runSource } from './run-source.js';
 import type { Source } from './source.js';
@@ -11,8 +14,16 @@ import type { VolumeSizeCache } from './volume-sizes.js';
 /** The settings collection reads; the agent's Config has them all. */
 export type CollectSettings = Pick<
   SourceOptions,
-  'hostRoot' | 'daemonConfigPath' | 'iotedgeConfigPath' | 'extraPaths' | 'certificatePaths' | 'stateFolder' | 'volumeSizes'
-> & { volumeSizesMaxAgeSeconds: number; collectTimeoutSeconds: number };
+  'hostRoot' | 'daemonConfigPath' | 'iotedgeConfigPath' | 'extraPaths' | 'certificatePaths' | 'stateFolder' | 'volumeSizes' | 'timeServers'
+> & {
+  volumeSizesMaxAgeSeconds: number;
+  collectTimeoutSeconds: number;
+  iothubHostname: string;
+  parentHostname: string;
+  upstreamMqttPort: number;
+  upstreamAmqpPort: number;
+  upstreamWebSocketPort: number;
+};
 
 export interface CollectOptions {
   config: CollectSettings;
@@ -24,6 +35,10 @@ export interface CollectOptions {
   volumeSizeCache?: { current?: VolumeSizeCache };
   /** Kept by a long-running agent between cycles, like volumeSizeCache. */
   diskHistory?: { current?: DiskHistoryState };
+  /** Restarts seen between cycles, kept like volumeSizeCache. */
+  restartHistory?: { current?: RestartHistoryState };
+  /** Sizes of edgeHub's and edgeAgent's stores over recent cycles, kept like volumeSizeCache. */
+  storeHistory?: { current?: StoreHistoryState };
   now?: () => Date;
 }
 
@@ -62,6 +77,23 @@ export function toSourceOptions({ config, ...rest }: CollectOptions, env: NodeJS
     collectedAt: (rest.now ?? (() => new Date()))(),
     volumeSizeCache: rest.volumeSizeCache ?? {},
     diskHistory: rest.diskHistory ?? {},
+    restartHistory: rest.restartHistory ?? {},
+    storeHistory: rest.storeHistory ?? {},
+    timeServers: config.timeServers,
+    // DNS, TCP and TLS one after another still end before the source's deadline.
+    networkStepTimeoutMs: Math.min(UPSTREAM_STEP_TIMEOUT_MS, Math.floor((config.collectTimeoutSeconds * 1000) / 4)),
+    upstream: {
+      iothubHostname: config.iothubHostname,
+      parentHostname: config.parentHostname,
+      env: { IOTEDGE_IOTHUBHOSTNAME: env.IOTEDGE_IOTHUBHOSTNAME, IOTEDGE_PARENTHOSTNAME: env.IOTEDGE_PARENTHOSTNAME },
+      ports: [
+        { protocol: 'mqtt', port: config.upstreamMqttPort },
+        { protocol: 'amqp', port: config.upstreamAmqpPort },
+        { protocol: 'websocket', port: config.upstreamWebSocketPort },
+      ],
+      // The agent's own proxy, as IoT Edge gives every module that needs one.
+      proxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+    },
   };
 }
 

@@ -10,9 +10,14 @@ import { connectEngine } from './docker-client.js';
 import { collectDockerEngine } from './docker-engine.js';
 import { collectFilesystems } from './filesystems.js';
 import { collectIotEdgeConfig } from './iotedge-config.js';
+import { type StoreHistoryState, collectModuleStores, storeLocations } from './module-stores.js';
+import { type RestartHistoryState, collectRestartHistory } from './restart-history.js';
 import { type KeptFields, SourceList } from './source.js';
+import { collectTimeOffset } from './time-offset.js';
+import { type UpstreamTargetSources, collectUpstream, upstreamTarget } from './upstream.js';
 import { type VolumeSizeCache, collectVolumeSizes } from './volume-sizes.js';
 import { collectVolumes } from './volumes.js';
+import type { UpstreamProtocolPort } from '../snapshot.js';
 
 /** What the sources are told: settings and the state a long-running agent keeps between cycles. */
 export interface SourceOptions {
@@ -33,6 +38,17 @@ export interface SourceOptions {
   collectedAt: Date;
   volumeSizeCache: { current?: VolumeSizeCache };
   diskHistory: { current?: DiskHistoryState };
+  restartHistory: { current?: RestartHistoryState };
+  storeHistory: { current?: StoreHistoryState };
+  /** SNTP servers, host[:port]; none turns the source off. */
+  timeServers: readonly string[];
+  /** Longest wait for one time server, and for one upstream step (DNS, TCP, TLS): within the source's deadline. */
+  networkStepTimeoutMs: number;
+  upstream: Omit<UpstreamTargetSources, 'iotedgeConfig'> & {
+    ports: { protocol: UpstreamProtocolPort; port: number }[];
+    /** The agent's own https_proxy; '' for none. */
+    proxy: string;
+  };
 }
 
 const list = SourceList.of<SourceOptions>()
@@ -131,6 +147,35 @@ const list = SourceList.of<SourceOptions>()
         memory: options.diskHistory,
         signal,
         note,
+      }),
+  })
+  .add({
+    name: 'restartHistory',
+    needs: ['containers'],
+    collect: async ({ options, needed, signal }) => collectRestartHistory({ containers: needed.containers, at: options.collectedAt, memory: options.restartHistory, signal }),
+  })
+  .add({
+    name: 'moduleStores',
+    needs: ['containers'],
+    collect: ({ options, needed, signal }) =>
+      collectModuleStores({ hostRoot: options.hostRoot, stores: storeLocations(needed.containers), at: options.collectedAt, memory: options.storeHistory, signal }),
+  })
+  .add({
+    name: 'timeOffset',
+    skip: (options) => (options.timeServers.length > 0 ? undefined : 'no timeServers set'),
+    collect: ({ options, signal }) => collectTimeOffset({ servers: [...options.timeServers], signal, timeoutMs: options.networkStepTimeoutMs }),
+  })
+  .add({
+    name: 'upstream',
+    // The hub's host may come from config.toml.
+    uses: ['iotedgeConfig'],
+    collect: ({ options, used, signal }) =>
+      collectUpstream({
+        target: upstreamTarget({ ...options.upstream, iotedgeConfig: used.iotedgeConfig.value }),
+        ports: options.upstream.ports,
+        proxy: options.upstream.proxy,
+        signal,
+        stepTimeoutMs: options.networkStepTimeoutMs,
       }),
   });
 

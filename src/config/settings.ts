@@ -40,7 +40,10 @@ function deviceOnly<S extends z.ZodType>(spec: Setting<S>): Setting<S> {
 const percent = z.number().min(0).max(100);
 const seconds = (max: number) => z.number().int().min(1).max(max);
 const names = z.array(z.string().min(1));
+/** host or host:port, as a time server or an upstream host is given. */
+const hostPort = z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/, 'expected host or host:port');
 const days = z.number().int().min(0).max(3650);
+const port = z.number().int().min(1).max(65535);
 /** Whole bytes, or a size such as "100MiB" or "1g". */
 const bytes = z.union([
   z.number().int().min(0),
@@ -125,9 +128,30 @@ export const SETTINGS = {
   stateFolder: deviceOnly(setting('string', z.string(), '',
     'The agent\'s own folder (not under the host root) for what it keeps across runs: the disk history of disk.forecast. Empty: kept in memory only.', 'dir')),
   forecastHorizonDays: setting('number', z.number().min(1).max(365), 7,
-    'disk.forecast: warning when a filesystem will be full within this many days at its recent fill rate.'),
+    'disk.forecast, edgehub.store: warning when a filesystem (for edgehub.store: the store\'s) will be full within this many days at its recent fill rate.'),
   constrainedMemoryBytes: setting('bytes', bytes, 2 * GiB,
     'production.hub-memory, production.protocol-heads: a host with less memory than this is a constrained device.'),
+  healthStartingWarnSeconds: setting('number', z.number().int().min(1).max(86400), 300,
+    'containers.health: warning when a container\'s HEALTHCHECK has said "starting" for longer than this.'),
+  crashLoopRestartsPerHour: setting('number', z.number().int().min(1).max(1000), 3,
+    'modules.running: warning when a module restarted this many times within the last hour (counted between cycles).'),
+  timeServers: setting('list', z.array(hostPort), ['time.windows.com', 'pool.ntp.org'],
+    'time.offset: SNTP servers (host or host:port, UDP port 123 by default) the clock is compared with; empty turns the check off. Unreachable servers are skipped.', 'servers'),
+  timeOffsetWarnSeconds: setting('number', z.number().min(0).max(86400), 10,
+    'time.offset: warning when the clock is off by more than this many seconds (as aziot check).'),
+  timeOffsetErrorSeconds: setting('number', z.number().min(0).max(86400), 300,
+    'time.offset: error when the clock is off by more than this many seconds: SAS tokens and TLS start failing.'),
+  iothubHostname: deviceOnly(setting('string', z.string(), '',
+    'network.upstream: the IoT Hub host to reach; empty: IOTEDGE_IOTHUBHOSTNAME (set in every module), else [provisioning] iothub_hostname in config.toml.', 'host')),
+  parentHostname: deviceOnly(setting('string', z.string(), '',
+    'network.upstream: the parent device of a nested device, reached instead of the IoT Hub; empty: IOTEDGE_PARENTHOSTNAME, else parent_hostname in config.toml.', 'host')),
+  upstreamMqttPort: deviceOnly(setting('number', port, 8883, 'network.upstream: port of MQTT to the IoT Hub or parent.', 'port')),
+  upstreamAmqpPort: deviceOnly(setting('number', port, 5671, 'network.upstream: port of AMQP to the IoT Hub or parent.', 'port')),
+  upstreamWebSocketPort: deviceOnly(setting('number', port, 443, 'network.upstream: port of AMQP and MQTT over WebSocket (AmqpWs, MqttWs), the one a proxy passes.', 'port')),
+  storeWarnBytes: setting('bytes', bytes, 1 * GiB,
+    'edgehub.store: warning when edgeHub\'s or edgeAgent\'s store holds more than this.'),
+  storeLogWarnBytes: setting('bytes', bytes, 100 * MiB,
+    'edgehub.store: warning when the RocksDB info logs (LOG, LOG.old.*) in a store hold more than this.'),
   logLevel: setting('string', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'warn',
     'Agent log level (logs go to standard error, in logFormat).', 'level'),
   logFormat: deviceOnly(setting('string', z.enum(['iotedge', 'json']), 'iotedge',
@@ -148,6 +172,7 @@ export const ORDERED_PAIRS: [SettingKey, SettingKey][] = [
   ['inodesFreeWarnPercent', 'inodesFreeErrorPercent'],
   ['logErrorBytes', 'logWarnBytes'],
   ['certWarnDays', 'certErrorDays'],
+  ['timeOffsetErrorSeconds', 'timeOffsetWarnSeconds'],
 ];
 
 /** Settings an operator may change from the cloud (module twin desired properties). */

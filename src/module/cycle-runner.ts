@@ -2,6 +2,8 @@
 import type { Config } from '../config/settings.js';
 import { collectSnapshot } from '../collect/snapshot.js';
 import type { DiskHistoryState } from '../collect/disk-history.js';
+import type { StoreHistoryState } from '../collect/module-stores.js';
+import type { RestartHistoryState } from '../collect/restart-history.js';
 import type { VolumeSizeCache } from '../collect/volume-sizes.js';
 import { type Report, buildReport } from '../report/build.js';
 import type { Snapshot } from '../snapshot.js';
@@ -18,6 +20,10 @@ export class CycleRunner {
   private readonly volumeSizeCache: { current?: VolumeSizeCache } = {};
   /** Free-space samples for disk.forecast, kept in memory between cycles (and on disk when stateFolder is set). */
   private readonly diskHistory: { current?: DiskHistoryState } = {};
+  /** Module restarts seen between cycles, for modules.running's crash-loop rate. */
+  private readonly restartHistory: { current?: RestartHistoryState } = {};
+  /** Sizes of edgeHub's and edgeAgent's stores, for edgehub.store's growth rate. */
+  private readonly storeHistory: { current?: StoreHistoryState } = {};
 
   constructor(
     private readonly config: () => Config,
@@ -44,7 +50,7 @@ export class CycleRunner {
   private async cycle(): Promise<Cycle> {
     const config = this.config();
     const started = performance.now();
-    const snapshot = await collectSnapshot({ config, volumeSizeCache: this.volumeSizeCache, diskHistory: this.diskHistory });
+    const snapshot = await collectSnapshot({ config, volumeSizeCache: this.volumeSizeCache, diskHistory: this.diskHistory, restartHistory: this.restartHistory, storeHistory: this.storeHistory });
     const report = buildReport(snapshot, config);
     const cycle = { snapshot, report, durationMs: Math.round(performance.now() - started) };
     this.latest = cycle;

@@ -1,6 +1,7 @@
 // One contract every registered check keeps, whatever it judges.
 import { describe, expect, it } from 'vitest';
 import { CHECKS, CHECK_IDS } from '../../src/checks/registry.js';
+import { OWNER_LABEL, OWNER_VALUE } from '../../src/iotedge.js';
 import type { CheckResult } from '../../src/checks/types.js';
 import { defaultConfig } from '../../src/config/settings.js';
 import { runCheck } from '../../src/checks/run.js';
@@ -19,34 +20,38 @@ import {
   filesystemHistory,
   iotedgeConfig,
   logFiles,
+  moduleStore,
   snapshot,
+  upstreamProbe,
   volume,
 } from '../support/snapshot-builder.js';
 
 const STATUSES = ['ok', 'warning', 'error', 'skipped'];
 
 function healthy(): Snapshot {
-  const modules = [edgeAgent(), edgeHub(), container({ name: 'tempSensor' })];
+  const healthyProbe = { status: 'healthy' as const, failingStreak: 0, lastProbe: { at: '2024-05-01T11:59:30.000Z', exitCode: 0, output: 'ok' } };
+  const modules = [edgeAgent(), edgeHub(), container({ name: 'tempSensor', health: healthyProbe })];
   return snapshot({
     containers: modules,
     containerStats: modules.map((c) => ({ containerId: c.id, memoryUsageBytes: 10 * MiB, memoryLimitBytes: c.limits.memoryBytes })),
     containerLogs: modules.map((c) => logFiles({ containerId: c.id })),
     volumes: [volume({ name: 'edgeHub', usedBy: ['edgeHub'] }), volume({ name: 'sensor-data', usedBy: ['tempSensor'] })],
-    daemonConfig: { path: '/etc/docker/daemon.json', found: true, logDriver: 'local' },
+    daemonConfig: { path: '/etc/docker/daemon.json', found: true, logDriver: 'local', dns: ['10.0.0.53'] },
     filesystems: { filesystems: [filesystem(), filesystem({ path: '/var/lib/docker', watchedPaths: [{ path: '/var/lib/docker', role: 'dockerDataRoot' }] })], unreadable: [], notMounted: [] },
     iotedgeConfig: iotedgeConfig(),
     certificates: { iotedgeEvidence: ['/etc/aziot/config.toml'], certificates: [certificate()], unreadable: [] },
     diskHistory: { file: '/state/disk-history.json', filesystems: [filesystemHistory('/', [50 * GiB, 50 * GiB, 50 * GiB, 50 * GiB], { everyMinutes: 30 })] },
+    moduleStores: { stores: [moduleStore({ module: 'edgeAgent' }), moduleStore()] },
   });
 }
 
 function troubled(): Snapshot {
   const modules = [
-    container({ name: 'leaky', state: { oomKilled: true, running: false, status: 'exited', exitCode: 137 }, restartCount: 40 }),
+    container({ name: 'leaky', labels: { [OWNER_LABEL]: OWNER_VALUE }, state: { oomKilled: true, running: false, status: 'exited', exitCode: 137 }, restartCount: 40 }),
     container({ name: 'wild', privileged: true, limits: { memoryBytes: 0, nanoCpus: 0 }, logConfig: { type: 'json-file', config: {} } }),
-    container({ name: 'hungry' }),
+    container({ name: 'hungry', health: { status: 'unhealthy', failingStreak: 4, lastProbe: { at: '2024-05-01T11:59:00.000Z', exitCode: 1, output: 'curl: (7) Failed to connect' } } }),
     container({ name: 'quiet', logConfig: { type: 'journald', config: {} } }),
-    edgeAgent({ image: 'mcr.microsoft.com/azureiotedge-agent:1.5', env: { UpstreamProtocol: 'AmqpWs' }, mounts: [] }),
+    edgeAgent({ image: 'mcr.microsoft.com/azureiotedge-agent:1.5', env: { UpstreamProtocol: 'AmqpWs', https_proxy: 'https://proxy:3128' }, mounts: [] }),
     edgeHub({ image: 'myregistry.azurecr.io/azureiotedge-hub:1.5.3.debug', env: {} }),
   ];
   const [leaky, wild, hungry] = modules;
@@ -80,6 +85,20 @@ function troubled(): Snapshot {
       unreadable: [{ source: '/var/aziot/certs/broken.pem', role: 'extra', error: 'holds no certificate (neither PEM nor DER)' }],
     },
     diskHistory: { file: null, filesystems: [filesystemHistory('/', [40 * GiB, 30 * GiB, 20 * GiB, 10 * GiB], { everyMinutes: 60 })] },
+    moduleStores: {
+      stores: [
+        moduleStore({ module: 'edgeAgent', storageFolder: null, hostPath: null, totalBytes: null, history: [] }),
+        moduleStore({ totalBytes: 3 * GiB, rocksDbLogs: { count: 900, bytes: 180 * MiB } }),
+      ],
+    },
+    upstream: upstreamProbe({
+      ports: [
+        { protocol: 'mqtt', port: 8883, viaProxy: false, ok: false, tcpMs: null, tlsMs: null, error: 'ECONNREFUSED' },
+        { protocol: 'amqp', port: 5671, viaProxy: false, ok: false, tcpMs: null, tlsMs: null, error: 'TCP connect: no answer within 5000 ms' },
+        { protocol: 'websocket', port: 443, viaProxy: false, ok: true, tcpMs: 20, tlsMs: 60 },
+      ],
+    }),
+    timeOffset: { servers: [{ server: 'pool.ntp.org', ok: false, error: 'ENOTFOUND' }, { server: '10.0.0.1', ok: true, offsetMs: -400_000, roundTripMs: 4, stratum: 3 }] },
   });
 }
 
@@ -146,6 +165,10 @@ const BLIND: Record<SourceName, (base: Snapshot) => Snapshot> = {
       notMounted: [{ path: '/var/lib/docker', role: 'dockerDataRoot' }],
     },
   }),
+  restartHistory: (base) => withFailedSource(base, 'restartHistory', 'timed out after 20000 ms'),
+  moduleStores: (base) => ({ ...base, moduleStores: { stores: [moduleStore({ totalBytes: null, history: [], error: '/srv/edgeHub: EACCES: permission denied' })] } }),
+  timeOffset: (base) => ({ ...base, timeOffset: { servers: [{ server: 'time.windows.com', ok: false, error: 'no answer within 5000 ms' }] } }),
+  upstream: (base) => withFailedSource(base, 'upstream', 'timed out after 20000 ms'),
   iotedgeConfig: (base) => withFailedSource(base, 'iotedgeConfig', '/etc/aziot/config.toml: not a regular file (a FIFO), not read'),
   certificates: (base) => ({
     ...base,

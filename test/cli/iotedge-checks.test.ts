@@ -185,7 +185,7 @@ describeWithEngine('edge-health check on an IoT Edge device', () => {
       'var/aziot/certs/edge-ca-chain.pem': chain(edgeCa, intermediate, root),
       'var/aziot/certs/trust-bundle.pem': root.pem,
       'var/aziot/certs/device-id.pem': factory.issue('edge-gw-02', { notAfter: days(300), issuer: intermediate }).pem,
-      'etc/docker/daemon.json': '{"log-driver": "local"}',
+      'etc/docker/daemon.json': '{"log-driver": "local", "dns": ["10.0.0.53"]}',
     });
     const healthyState = path.join(work, 'healthy-state');
     writeHistory(healthyState, healthyRoot, (available) => -available / 100);
@@ -270,6 +270,7 @@ describeWithEngine('edge-health check on an IoT Edge device', () => {
       flagged('production.update-mode', 'edgeAgent', 'Configure how updates to modules are applied');
       flagged('production.log-driver', '/etc/docker/daemon.json', 'Set up default logging driver');
       flagged('production.image-gc', '/etc/aziot/config.toml', 'Configure image garbage collection');
+      flagged('production.dns', '/etc/docker/daemon.json', 'Networking');
       flagged('production.hub-memory', 'edgeHub', "Don't optimize for performance on constrained devices");
       flagged('production.protocol-heads', 'edgeHub', 'Disable unused protocols');
       expect(result(troubled.report, 'production.upstream-protocol', 'edgeAgent/edgeHub').message).toBe(

@@ -184,4 +184,12 @@ threshold = "50%"
     expect(() => parse('[image_garbage_collection]\nenabled = "yes"\n')).toThrow('/etc/aziot/config.toml: image_garbage_collection.enabled: ');
     expect(() => parse('[edge_ca]\ncert = "https://example.org/ca.pem"\n')).toThrow('/etc/aziot/config.toml: edge_ca.cert: not a file URI');
   });
+
+  it('knows where the device connects: the manual provisioning hub, the parent, never the connection string\'s key', () => {
+    expect(parse('[provisioning]\nsource = "manual"\niothub_hostname = "contoso.azure-devices.net"\n').upstream).toEqual({ iothubHostname: 'contoso.azure-devices.net', parentHostname: null });
+    const fromString = parse('parent_hostname = "gw-parent"\n[provisioning]\nsource = "manual"\nconnection_string = "HostName=hub.azure-devices.net;DeviceId=d1;SharedAccessKey=c2VjcmV0"\n');
+    expect(fromString.upstream).toEqual({ iothubHostname: 'hub.azure-devices.net', parentHostname: 'gw-parent' });
+    expect(JSON.stringify(fromString)).not.toContain('c2VjcmV0');
+    expect(parse('[provisioning]\nsource = "dps"\nid_scope = "0ab"\n').upstream).toEqual({ iothubHostname: null, parentHostname: null });
+  });
 });

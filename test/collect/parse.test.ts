@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { toContainerStats } from '../../src/collect/container-stats.js';
-import { toContainerInfo } from '../../src/collect/containers.js';
+import { PROBE_OUTPUT_MAX_CHARS, toContainerInfo } from '../../src/collect/containers.js';
 
 const MiB = 1024 ** 2;
 
@@ -17,7 +17,7 @@ function inspect(host: HostConfigOverrides = {}, overrides: Record<string, unkno
     RestartCount: 2,
     LogPath: '/var/lib/docker/containers/abc123/abc123-json.log',
     Config: { Image: 'mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.5', Labels: { 'net.azure-devices.edge.owner': 'Microsoft.Azure.Devices.Edge.Agent' } },
-    State: { Status: 'running', Running: true, OOMKilled: false, ExitCode: 0, StartedAt: '2024-04-01T00:00:01Z' },
+    State: { Status: 'running', Running: true, OOMKilled: false, ExitCode: 0, StartedAt: '2024-04-01T00:00:01Z', FinishedAt: '0001-01-01T00:00:00Z' },
     HostConfig: {
       Memory: 64 * MiB,
       NanoCpus: 500_000_000,
@@ -113,6 +113,21 @@ describe('toContainerInfo', () => {
 
   it('missing Mounts read as none', () => {
     expect(toContainerInfo(inspect({}, { Mounts: undefined })).mounts).toEqual([]);
+  });
+
+  it('keeps a HEALTHCHECK\'s status, failing streak and last probe, cutting a long output', () => {
+    const log = [
+      { Start: '2024-04-01T00:01:00Z', End: '2024-04-01T00:01:01Z', ExitCode: 0, Output: 'ok' },
+      { Start: '2024-04-01T00:02:00Z', End: '2024-04-01T00:02:01Z', ExitCode: 1, Output: `  ${'e'.repeat(2000)}\n` },
+    ];
+    const state = { Status: 'running', Running: true, OOMKilled: false, ExitCode: 0, StartedAt: '2024-04-01T00:00:01Z', FinishedAt: '0001-01-01T00:00:00Z' };
+    const info = toContainerInfo(inspect({}, { State: { ...state, Health: { Status: 'unhealthy', FailingStreak: 3, Log: log } } }));
+    expect(info.health).toEqual({ status: 'unhealthy', failingStreak: 3, lastProbe: { at: '2024-04-01T00:02:01Z', exitCode: 1, output: 'e'.repeat(PROBE_OUTPUT_MAX_CHARS) } });
+    expect(toContainerInfo(inspect({}, { State: { ...state, Health: { Status: 'starting', FailingStreak: 0, Log: [] } } })).health).toEqual({ status: 'starting', failingStreak: 0, lastProbe: null });
+  });
+
+  it('has no health for a container without a HEALTHCHECK', () => {
+    expect(toContainerInfo(inspect())).not.toHaveProperty('health');
   });
 
   it('gives JSON-serialisable data', () => {

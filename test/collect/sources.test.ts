@@ -39,6 +39,12 @@ const EXPECTED: Record<SourceName, { broken: 'ok' | RegExp; hung: 'ok' | RegExp 
   certificates: { broken: 'ok', hung: TIMED_OUT },
   // A state folder it cannot write is a note: the history lives on in memory.
   diskHistory: { broken: 'ok', hung: 'ok' },
+  restartHistory: { broken: ENGINE_UNREACHABLE, hung: TIMED_OUT },
+  moduleStores: { broken: ENGINE_UNREACHABLE, hung: TIMED_OUT },
+  // Time servers that do not answer (none does in the test world) are answers with the reason.
+  timeOffset: { broken: 'ok', hung: 'ok' },
+  // No IoT Hub host here: nothing to probe, which is data too.
+  upstream: { broken: 'ok', hung: 'ok' },
 };
 
 function folder(prefix: string): string {

@@ -340,3 +340,16 @@ describe('fromText', () => {
     expect(fromText('list', '')).toEqual([]);
   });
 });
+
+describe('the field-check settings', () => {
+  it('take time servers as host or host:port, and an empty list turns time.offset off', () => {
+    expect(resolve(env({ timeServers: '127.0.0.1:1123, ntp.example.org' })).config.timeServers).toEqual(['127.0.0.1:1123', 'ntp.example.org']);
+    expect(resolve(env({ timeServers: '' })).config.timeServers).toEqual(defaultConfig().timeServers);
+    expect(resolve(flags({ timeServers: '' })).config.timeServers).toEqual([]);
+    expect(onlyProblem(flags({ timeServers: 'ntp.example.org:123:4' }))).toMatch(/^--time-servers: expected host or host:port/);
+  });
+
+  it('refuse a time-offset error threshold below the warning one', () => {
+    expect(onlyProblem(env({ timeOffsetWarnSeconds: '60', timeOffsetErrorSeconds: '30' }))).toMatch(/timeOffsetErrorSeconds|TIME_OFFSET_ERROR_SECONDS/);
+  });
+});

@@ -36,6 +36,8 @@ export interface PlantOptions {
   volumes?: Record<string, string>;
   restartPolicy?: string;
   labels?: Record<string, string>;
+  /** A Docker HEALTHCHECK, as createOptions' Healthcheck. */
+  healthcheck?: Docker.HealthConfig;
   start?: boolean;
 }
 
@@ -54,6 +56,7 @@ export class Plant {
       Image: TEST_IMAGE,
       Cmd: options.cmd ?? ['sleep', '3600'],
       Labels: options.labels,
+      Healthcheck: options.healthcheck,
       HostConfig: {
         NetworkMode: 'none',
         Memory: options.memoryBytes,

@@ -14,6 +14,7 @@ export interface ModuleOptions {
   image: string;
   env?: Record<string, string>;
   binds?: string[];
+  cmd?: string[];
 }
 
 export class IotEdgeModules {
@@ -34,13 +35,13 @@ export class IotEdgeModules {
     }
   }
 
-  /** Created, not started: the agent reads modules from inspect, whatever their state. */
-  async plant({ name, image, env = {}, binds = [] }: ModuleOptions): Promise<void> {
+  /** Created, not started (the agent reads modules from inspect, whatever their state): start the returned container to run it. */
+  async plant({ name, image, env = {}, binds = [], cmd = ['sleep', '3600'] }: ModuleOptions): Promise<Docker.Container> {
     await this.tag(image);
-    await this.docker.createContainer({
+    return this.docker.createContainer({
       name,
       Image: image,
-      Cmd: ['sleep', '3600'],
+      Cmd: cmd,
       Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
       Labels: { [OWNER_LABEL]: OWNER_VALUE, [MARK]: 'true' },
       HostConfig: { NetworkMode: 'none', Binds: binds, Memory: 64 * 1024 ** 2, NanoCpus: 5e8, LogConfig: { Type: 'local', Config: {} } },

@@ -9,9 +9,11 @@ import {
   type FilesystemHistory,
   type FilesystemInfo,
   type IotEdgeConfigFound,
+  type ModuleStore,
   type Snapshot,
   type SourceName,
   type SourceStatus,
+  type UpstreamProbe,
   type VolumeInfo,
 } from '../../src/snapshot.js';
 import { SOURCE_NAMES } from '../../src/collect/sources.js';
@@ -43,11 +45,15 @@ export function snapshot(overrides: SnapshotOverrides = {}): Snapshot {
     volumes: [],
     volumeSizes: {},
     // The checklist's advice, so the default log driver is nothing to flag.
-    daemonConfig: { path: '/etc/docker/daemon.json', found: true, logDriver: 'local' },
+    daemonConfig: { path: '/etc/docker/daemon.json', found: true, logDriver: 'local', dns: ['10.0.0.53'] },
     filesystems: { filesystems: [], unreadable: [], notMounted: [] },
     iotedgeConfig: { path: '/etc/aziot/config.toml', found: false },
     certificates: { iotedgeEvidence: [], certificates: [], unreadable: [] },
     diskHistory: { file: null, filesystems: [] },
+    restartHistory: { containers: [] },
+    moduleStores: { stores: [] },
+    timeOffset: { servers: [{ server: 'time.windows.com', ok: true, offsetMs: 120, roundTripMs: 30, stratum: 2 }] },
+    upstream: upstreamProbe(),
     ...rest,
   };
 }
@@ -71,6 +77,7 @@ export function dockerEngine(overrides: Partial<DockerEngine> = {}): DockerEngin
     cgroupVersion: '2',
     memTotalBytes: 4 * GiB,
     cpus: 4,
+    proxy: { httpProxy: '', httpsProxy: '', noProxy: '' },
     ...overrides,
   };
 }
@@ -99,7 +106,7 @@ export function container(overrides: ContainerOverrides = {}): ContainerInfo {
     logPath: `/var/lib/docker/containers/id-${name}/id-${name}-json.log`,
     mounts: [],
     ...rest,
-    state: { status: 'running', running: true, oomKilled: false, exitCode: 0, startedAt: '2024-04-01T00:00:01.000Z', ...state },
+    state: { status: 'running', running: true, oomKilled: false, exitCode: 0, startedAt: '2024-04-01T00:00:01.000Z', finishedAt: '0001-01-01T00:00:00Z', ...state },
     limits: { memoryBytes: 64 * MiB, nanoCpus: 5e8, cpuQuota: 0, cpuPeriod: 0, pidsLimit: null, ...limits },
     logConfig: { type: 'json-file', config: { 'max-size': '10m' }, ...logConfig },
   };
@@ -177,6 +184,7 @@ export function iotedgeConfig(overrides: Partial<Omit<IotEdgeConfigFound, 'found
     edgeCa: { source: 'files', method: null, certPath: '/var/aziot/certs/edge-ca.pem', quickstartExpiryDays: null, autoRenew: null },
     certificateFiles: [{ key: 'edge_ca.cert', path: '/var/aziot/certs/edge-ca.pem', role: 'edge-ca' }],
     identityAutoRenew: null,
+    upstream: { iothubHostname: 'contoso.azure-devices.net', parentHostname: null },
     agent: { image: 'mcr.microsoft.com/azureiotedge-agent:1.5.3', env: {} },
     imageGarbageCollection: { configured: false, enabled: true, cleanupRecurrence: '1d', imageAgeCleanupThreshold: '7d', cleanupTime: '00:00' },
     ...overrides,
@@ -213,5 +221,37 @@ export function filesystemHistory(path: string, availableBytes: number[], { ever
       at: new Date(end - (availableBytes.length - 1 - index) * everyMinutes * 60_000).toISOString(),
       availableBytes: bytes,
     })),
+  };
+}
+
+/** edgeHub's store on host storage: 20 MiB in 40 files, two small RocksDB info logs, 50 GiB free, no history yet. */
+export function moduleStore(overrides: Partial<ModuleStore> = {}): ModuleStore {
+  const module = overrides.module ?? 'edgeHub';
+  return {
+    module,
+    storageFolder: '/iotedge/storage',
+    hostPath: `/srv/${module}`,
+    totalBytes: 20 * MiB,
+    fileCount: 40,
+    truncated: false,
+    rocksDbLogs: { count: 2, bytes: 1 * MiB },
+    filesystem: { availableBytes: 50 * GiB, sizeBytes: 100 * GiB },
+    history: [{ at: COLLECTED_AT, bytes: overrides.totalBytes ?? 20 * MiB }],
+    ...overrides,
+  };
+}
+
+/** The IoT Hub resolved and every port connected, straight (no proxy). */
+export function upstreamProbe(overrides: Partial<UpstreamProbe> = {}): UpstreamProbe {
+  return {
+    target: { role: 'iothub', host: 'contoso.azure-devices.net', from: 'IOTEDGE_IOTHUBHOSTNAME' },
+    proxy: null,
+    dns: { ok: true, durationMs: 3, addresses: ['20.0.0.1'] },
+    ports: [
+      { protocol: 'mqtt', port: 8883, viaProxy: false, ok: true, tcpMs: 20, tlsMs: 60 },
+      { protocol: 'amqp', port: 5671, viaProxy: false, ok: true, tcpMs: 20, tlsMs: 60 },
+      { protocol: 'websocket', port: 443, viaProxy: false, ok: true, tcpMs: 20, tlsMs: 60 },
+    ],
+    ...overrides,
   };
 }
