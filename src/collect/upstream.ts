@@ -3,7 +3,7 @@
 // protocol's port, the WebSocket port through the proxy when there is one. Failures are data.
 import { lookup } from 'node:dns/promises';
 import { request } from 'node:http';
-import { type Socket, connect } from 'node:net';
+import { type Socket, connect, isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { redactProxyCredentials } from '../proxy.js';
 import type { IotEdgeConfig, UpstreamProbe, UpstreamProtocolPort } from '../snapshot.js';
@@ -122,10 +122,13 @@ function tunnel(proxy: string, host: string, port: number): Promise<Socket> {
   });
 }
 
-/** Reachability, not trust: the certificate is not verified here (certs.expiry judges certificates). */
+/**
+ * Reachability, not trust: the certificate is not verified here (certs.expiry judges certificates).
+ * SNI carries host names only (RFC 6066): an address given as the host is sent without one.
+ */
 function tls(socket: Socket, host: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const secured = tlsConnect({ socket, servername: host, rejectUnauthorized: false });
+    const secured = tlsConnect({ socket, ...(isIP(host) ? {} : { servername: host }), rejectUnauthorized: false });
     secured.once('secureConnect', () => resolve(secured));
     secured.once('error', reject);
   });
