@@ -111,26 +111,34 @@ describeWithEngine('the module under faults', () => {
     }, 90_000);
 
     it('edgeHub down 8 s: cycles go on at the schedule, and within seconds of its return methods answer and the twin is fresh', async () => {
-      const s = await scenario();
-      await until('two cycles', () => s.cycles().length >= 2, 30_000);
-      await s.hub.stopMqtt();
-      const downAt = Date.now();
-      await sleep(8_000);
-      const during = s.cycles().filter((t) => t > downAt).length;
-      // A one-second schedule: a cycle in most seconds of the outage, not one blocked behind the hub.
-      expect(during).toBeGreaterThanOrEqual(5);
-      await s.hub.startMqtt();
-      const backAt = Date.now();
-      await s.hub.waitForConnections(s.moduleId, 2, 30_000);
-      const reconnectedAt = Date.now();
-      expect((await s.invoke('getConfig')).status).toBe(200);
-      const versionAtReturn = (s.hub.twin(s.moduleId) as { properties: { reported: { $version: number } } }).properties.reported.$version;
-      await until('a reported patch after the reconnect', () => (s.hub.twin(s.moduleId) as { properties: { reported: { $version: number } } }).properties.reported.$version > versionAtReturn, 10_000);
-      // Only the agent's own log lines, on stderr: nothing from node-cron or the SDK on the console.
-      expect(s.agent.stdoutLines()).toEqual([]);
-      expect(s.agent.logs().filter((l) => l.logLevel === undefined).map((l) => l.line)).toEqual([]);
-      expect(s.agent.logs().length).toBeGreaterThan(0);
-      console.info(`edgeHub outage: ${during} cycles in 8 s down; reconnected ${reconnectedAt - backAt} ms after the hub returned; fresh twin ${Date.now() - reconnectedAt} ms later`);
+      const plant = new Plant();
+      try {
+        const s = await scenario();
+        const reportedHealth = () => JSON.stringify((s.hub.twin(s.moduleId) as { properties: { reported: { health?: unknown } } }).properties.reported.health);
+        await until('two cycles', () => s.cycles().length >= 2, 30_000);
+        await s.hub.stopMqtt();
+        const downAt = Date.now();
+        const healthBefore = reportedHealth();
+        // What an operator reads changes while the hub is away: the state the agent owes the twin on its return.
+        await plant.volume('outage');
+        await sleep(8_000);
+        const during = s.cycles().filter((t) => t > downAt).length;
+        // A one-second schedule: a cycle in most seconds of the outage, not one blocked behind the hub.
+        expect(during).toBeGreaterThanOrEqual(5);
+        await s.hub.startMqtt();
+        const backAt = Date.now();
+        await s.hub.waitForConnections(s.moduleId, 2, 30_000);
+        const reconnectedAt = Date.now();
+        expect((await s.invoke('getConfig')).status).toBe(200);
+        await until('the health found during the outage on the twin', () => reportedHealth() !== healthBefore, 10_000);
+        // Only the agent's own log lines, on stderr: nothing from node-cron or the SDK on the console.
+        expect(s.agent.stdoutLines()).toEqual([]);
+        expect(s.agent.logs().filter((l) => l.logLevel === undefined).map((l) => l.line)).toEqual([]);
+        expect(s.agent.logs().length).toBeGreaterThan(0);
+        console.info(`edgeHub outage: ${during} cycles in 8 s down; reconnected ${reconnectedAt - backAt} ms after the hub returned; fresh twin ${Date.now() - reconnectedAt} ms later`);
+      } finally {
+        await plant.cleanup();
+      }
     }, 90_000);
 
     it('SIGTERM during the first cycle (an engine that never answers): exits within 5 s', async () => {
