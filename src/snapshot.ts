@@ -37,6 +37,8 @@ export interface DockerEngine {
   storageDriver: string;
   loggingDriver: string;
   cgroupVersion: string;
+  /** cgroupfs or systemd: where the engine puts containers' cgroups. */
+  cgroupDriver: string;
   memTotalBytes: number;
   cpus: number;
   /** The engine's own proxy (systemd environment), credentials redacted; empty when none. */
@@ -101,6 +103,10 @@ export interface ContainerStats {
   /** Usage without the reclaimable page cache, as `docker stats` shows it. */
   memoryUsageBytes: number;
   memoryLimitBytes: number;
+  /** Processes the kernel killed for lack of memory since the container started; absent when not known (the engine's stats do not say). */
+  oomKillCount?: number;
+  /** Why the engine's stats call measured it instead of its cgroup files; absent when the files were read. */
+  engineFallback?: string;
 }
 
 /**

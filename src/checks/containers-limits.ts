@@ -30,15 +30,16 @@ export const containersLimits: Check = {
  * The engine's OOMKilled says the kernel killed a process of the container for lack of memory:
  * the container itself when it then exited, only a child when it is still running.
  */
-function oomProblem(container: ContainerInfo): Problem {
+function oomProblem(container: ContainerInfo, oomKillCount: number): Problem {
   const limit = container.limits.memoryBytes;
   const fix =
     limit > 0
       ? `Raise its memory limit above the ${formatBytes(limit)} it has (HostConfig.Memory in createOptions), or find what makes it grow.`
       : 'It has no memory limit, so the host itself ran out of memory: find what grows, and set HostConfig.Memory in its createOptions so it cannot take the host down with it.';
   const within = limit > 0 ? `its ${formatBytes(limit)} memory limit` : 'the host\'s memory (it has no limit)';
+  const processes = oomKillCount > 1 ? `${oomKillCount} processes in it were` : 'a process in it was';
   return container.state.running
-    ? { status: 'error', text: `a process in it was killed for lack of memory (OOM, over ${within}); the container kept running`, fix }
+    ? { status: 'error', text: `${processes} killed for lack of memory (OOM, over ${within}); the container kept running`, fix }
     : { status: 'error', text: `was killed for lack of memory (OOM, over ${within}) and exited with code ${container.state.exitCode}`, fix };
 }
 
@@ -49,7 +50,9 @@ function judge(container: ContainerInfo, stats: ContainerStats | undefined, conf
     stats && limits.memoryBytes > 0 ? Math.round((stats.memoryUsageBytes / limits.memoryBytes) * 1000) / 10 : null;
   const problems: Problem[] = [];
 
-  if (container.state.oomKilled) problems.push(oomProblem(container));
+  // Moby 20.10 leaves OOMKilled false when only a child was killed and the container runs on; its cgroup counts those kills.
+  const oomKillCount = stats?.oomKillCount ?? 0;
+  if (container.state.oomKilled || oomKillCount > 0) problems.push(oomProblem(container, oomKillCount));
   if (container.privileged) {
     problems.push({ status: 'warning', text: 'runs privileged', fix: 'Grant only the devices and capabilities it needs instead of Privileged (Marketplace modules must not be privileged).' });
   }
@@ -71,6 +74,10 @@ function judge(container: ContainerInfo, stats: ContainerStats | undefined, conf
     pidsLimit: limits.pidsLimit,
     privileged: container.privileged,
     oomKilled: container.state.oomKilled,
+    oomKillCount: stats?.oomKillCount ?? null,
+    // Where the memory figures came from: the container's cgroup files, or the engine's (slow) stats call and why.
+    memoryReadFrom: stats ? (stats.engineFallback === undefined ? 'cgroup' : 'engine') : null,
+    ...(stats?.engineFallback === undefined ? {} : { memoryEngineFallback: stats.engineFallback }),
     restartCount: container.restartCount,
     restartPolicy: container.restartPolicy,
   };

@@ -9,6 +9,7 @@ interface EngineInfo {
   Driver?: string;
   LoggingDriver?: string;
   CgroupVersion?: string;
+  CgroupDriver?: string;
   MemTotal?: number;
   NCPU?: number;
   HttpProxy?: string;
@@ -30,6 +31,7 @@ export async function collectDockerEngine(engine: EngineConnection, signal: Abor
     storageDriver: info.Driver ?? '',
     loggingDriver: info.LoggingDriver ?? '',
     cgroupVersion: info.CgroupVersion ?? '',
+    cgroupDriver: info.CgroupDriver ?? '',
     memTotalBytes: info.MemTotal ?? 0,
     cpus: info.NCPU ?? 0,
     proxy: {

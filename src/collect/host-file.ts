@@ -8,7 +8,7 @@ import { hostPath } from './host-path.js';
 const MiB = 1024 ** 2;
 
 /** Largest file read, by kind: anything bigger is refused, not read whole into memory. */
-export const HOST_FILE_MAX_BYTES = { config: 1 * MiB, certificate: 1 * MiB } as const;
+export const HOST_FILE_MAX_BYTES = { config: 1 * MiB, certificate: 1 * MiB, cgroup: 64 * 1024 } as const;
 export type HostFileKind = keyof typeof HOST_FILE_MAX_BYTES;
 
 /** Most entries listed from one host folder; the rest are reported as not seen. */
@@ -52,8 +52,9 @@ export async function readHostFile(
     const opened = await handle.stat();
     if (opened.ino !== info.ino || opened.dev !== info.dev) throw new HostFileError(pathOnHost, 'unreadable', 'changed while being read');
     refuseUnlessReadable(pathOnHost, opened, maxBytes);
-    // One byte more than the cap tells a file that grew past it since the stat.
-    const buffer = Buffer.alloc(Math.min(opened.size, maxBytes) + 1);
+    // One byte more than the cap tells a file that grew past it since the stat. Kernel files (cgroup,
+    // /proc) say size 0 and have content: those are read up to the cap.
+    const buffer = Buffer.alloc((opened.size === 0 ? maxBytes : Math.min(opened.size, maxBytes)) + 1);
     let filled = 0;
     while (filled < buffer.length) {
       signal.throwIfAborted();

@@ -68,7 +68,16 @@ const list = SourceList.of<SourceOptions>()
   .add({
     name: 'containerStats',
     needs: ['docker', 'containers'],
-    collect: ({ needed, signal }) => collectContainerStats(needed.docker.connection.docker, needed.containers, signal),
+    collect: ({ options, needed: { docker, containers }, signal, note }) =>
+      collectContainerStats({
+        docker: docker.connection.docker,
+        layout: { version: docker.info.cgroupVersion, driver: docker.info.cgroupDriver },
+        memTotalBytes: docker.info.memTotalBytes,
+        hostRoot: options.hostRoot,
+        containers,
+        signal,
+        note,
+      }),
   })
   .add({
     name: 'containerLogs',

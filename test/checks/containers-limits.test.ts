@@ -5,10 +5,12 @@ import { type Config, defaultConfig } from '../../src/config/settings.js';
 import type { ContainerStats } from '../../src/snapshot.js';
 import { type ContainerOverrides, MiB, container, snapshot } from '../support/snapshot-builder.js';
 
-function judge(overrides: ContainerOverrides = {}, options: { usageBytes?: number; config?: Partial<Config> } = {}): Finding {
+type StatsExtras = Pick<ContainerStats, 'oomKillCount' | 'engineFallback'>;
+
+function judge(overrides: ContainerOverrides = {}, options: { usageBytes?: number; stats?: StatsExtras; config?: Partial<Config> } = {}): Finding {
   const c = container({ name: 'mod', ...overrides });
   const stats: ContainerStats[] =
-    options.usageBytes === undefined ? [] : [{ containerId: c.id, memoryUsageBytes: options.usageBytes, memoryLimitBytes: c.limits.memoryBytes }];
+    options.usageBytes === undefined ? [] : [{ containerId: c.id, memoryUsageBytes: options.usageBytes, memoryLimitBytes: c.limits.memoryBytes, ...options.stats }];
   const findings = containersLimits.run(snapshot({ containers: [c], containerStats: stats }), { ...defaultConfig(), ...options.config });
   expect(findings).toHaveLength(1);
   expect(findings[0].subject).toBe('mod');
@@ -48,6 +50,15 @@ describe('containers.limits', () => {
       expectFlagged(container, 'error', /^was killed for lack of memory \(OOM, over the host's memory \(it has no limit\)\) and exited with code 137/);
       expect(container.remediation).toContain('It has no memory limit, so the host itself ran out of memory');
       expect(container.remediation).not.toContain('Raise its memory limit');
+    });
+
+    it('counts the kills in a running container from its cgroup, and counts them as OOM even without the engine\'s flag', () => {
+      const flagged = judge({ state: { oomKilled: true, running: true } }, { usageBytes: 10 * MiB, stats: { oomKillCount: 3 } });
+      expectFlagged(flagged, 'error', /^3 processes in it were killed for lack of memory/);
+      expect(flagged.details).toMatchObject({ oomKilled: true, oomKillCount: 3 });
+      const counted = judge({ state: { oomKilled: false, running: true } }, { usageBytes: 10 * MiB, stats: { oomKillCount: 1 } });
+      expectFlagged(counted, 'error', /^a process in it was killed for lack of memory/);
+      expect(judge({}, { usageBytes: 10 * MiB, stats: { oomKillCount: 0 } }).status).toBe('ok');
     });
 
     it('OOM outranks the warnings it comes with', () => {
@@ -136,7 +147,14 @@ describe('containers.limits', () => {
     it('no stats means memory use is not judged', () => {
       const result = judge();
       expect(result.status).toBe('ok');
-      expect(result.details).toMatchObject({ memoryUsageBytes: null, memoryUsedPercent: null });
+      expect(result.details).toMatchObject({ memoryUsageBytes: null, memoryUsedPercent: null, memoryReadFrom: null, oomKillCount: null });
+    });
+
+    it('says where the figures came from, and why the engine was asked instead of the cgroup files', () => {
+      expect(judge({}, { usageBytes: 1 * MiB, stats: { oomKillCount: 0 } }).details).toMatchObject({ memoryReadFrom: 'cgroup' });
+      expect(judge({}, { usageBytes: 1 * MiB }).details).not.toHaveProperty('memoryEngineFallback');
+      const fallback = judge({}, { usageBytes: 1 * MiB, stats: { engineFallback: 'no memory cgroup for it in /host/sys/fs/cgroup' } });
+      expect(fallback.details).toMatchObject({ memoryReadFrom: 'engine', memoryEngineFallback: 'no memory cgroup for it in /host/sys/fs/cgroup', oomKillCount: null });
     });
 
     it('stats are matched to their container by id', () => {

@@ -75,6 +75,7 @@ export function dockerEngine(overrides: Partial<DockerEngine> = {}): DockerEngin
     storageDriver: 'overlay2',
     loggingDriver: 'json-file',
     cgroupVersion: '2',
+    cgroupDriver: 'systemd',
     memTotalBytes: 4 * GiB,
     cpus: 4,
     proxy: { httpProxy: '', httpsProxy: '', noProxy: '' },
