@@ -145,10 +145,10 @@ export const pruneImages: PruneSpec<typeof imagePrunePayload, ImageState> = {
     // Judging one image again needs its own inspect; the others only show whose parent it is.
     const inspected = only === undefined ? listed : listed.filter((image) => image.Id === only);
     const parentsOnly = only === undefined ? [] : listed.filter((image) => image.Id !== only).map((image) => ({ ...toModel(image), lastTagTime: null }));
-    const images = await mapLimit(inspected, INSPECT_CONCURRENCY, async (image): Promise<ImageModel | undefined> => {
+    const images = await mapLimit(inspected, INSPECT_CONCURRENCY, async (image, own): Promise<ImageModel | undefined> => {
       let inspect: ImageInspect;
       try {
-        inspect = await getJson<ImageInspect>(docker, `/images/${image.Id}/json`, {}, signal);
+        inspect = await getJson<ImageInspect>(docker, `/images/${image.Id}/json`, {}, own);
       } catch (error) {
         // Removed between list and inspect: nothing left to plan for.
         if ((error as { statusCode?: number }).statusCode === 404) return undefined;
@@ -156,7 +156,7 @@ export const pruneImages: PruneSpec<typeof imagePrunePayload, ImageState> = {
       }
       const lastTagTime = inspect.Metadata?.LastTagTime;
       return { ...toModel(image), lastTagTime: lastTagTime && !NEVER.test(lastTagTime) ? lastTagTime : null };
-    });
+    }, signal);
     return { images: [...images.filter((i) => i !== undefined), ...parentsOnly], containers };
   },
   plan: planImagePrune,

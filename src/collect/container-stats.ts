@@ -29,7 +29,7 @@ export interface ContainerStatsOptions {
 export async function collectContainerStats(options: ContainerStatsOptions): Promise<ContainerStats[]> {
   const { containers, signal } = options;
   const limited = containers.filter((c) => c.state.running && c.limits.memoryBytes > 0);
-  const fromFiles = await mapLimit(limited, CGROUP_CONCURRENCY, (container) => fromCgroup(options, container.id));
+  const fromFiles = await mapLimit(limited, CGROUP_CONCURRENCY, (container) => fromCgroup(options, container.id), signal);
   const unread = limited.flatMap((container, i) => {
     const read = fromFiles[i];
     return 'unreadable' in read ? [{ container, reason: read.unreadable }] : [];
@@ -37,10 +37,10 @@ export async function collectContainerStats(options: ContainerStatsOptions): Pro
   if (unread.length > 0) {
     options.note(`${unread.length} of ${limited.length} containers measured by the engine's stats call (slow), not from cgroup files: ${unread[0].reason}`);
   }
-  const fromEngine = await mapLimit(unread, STATS_CONCURRENCY, async ({ container, reason }) => {
-    const stats = await engineStats(options.docker, container.id, signal);
+  const fromEngine = await mapLimit(unread, STATS_CONCURRENCY, async ({ container, reason }, own) => {
+    const stats = await engineStats(options.docker, container.id, own);
     return stats && { ...stats, engineFallback: reason };
-  });
+  }, signal);
   return [...fromFiles.filter((s): s is ContainerStats => !('unreadable' in s)), ...fromEngine.filter((s) => s !== undefined)];
 }
 

@@ -8,15 +8,15 @@ const INSPECT_CONCURRENCY = 8;
 /** Every container in any state, inspected once each. */
 export async function collectContainers(docker: Docker, signal: AbortSignal): Promise<ContainerInfo[]> {
   const listed = await docker.listContainers({ all: true, abortSignal: signal });
-  const inspected = await mapLimit(listed, INSPECT_CONCURRENCY, async (summary) => {
+  const inspected = await mapLimit(listed, INSPECT_CONCURRENCY, async (summary, own) => {
     try {
-      return await docker.getContainer(summary.Id).inspect({ abortSignal: signal });
+      return await docker.getContainer(summary.Id).inspect({ abortSignal: own });
     } catch (error) {
       // Removed between list and inspect: it is no longer there to judge.
       if ((error as { statusCode?: number }).statusCode === 404) return undefined;
       throw error;
     }
-  });
+  }, signal);
   return inspected.filter((c) => c !== undefined).map(toContainerInfo);
 }
 

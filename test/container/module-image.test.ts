@@ -66,6 +66,7 @@ function engineHostConfig(template: CreateOptions['HostConfig'], paths: HostPath
     '/etc/docker': { source: paths.etcDocker },
     '/etc/aziot/config.toml': { source: paths.aziotConfig },
     '/var/aziot/certs': { source: paths.aziotCerts },
+    '/sys/fs/cgroup': { source: '/sys/fs/cgroup' },
   };
   const binds = template.Binds.map((bind) => {
     const [source, target, ...mode] = bind.split(':');
