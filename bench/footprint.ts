@@ -25,6 +25,9 @@ const { values: options } = parseArgs({
     sizes: { type: 'string', default: '50,200,500' },
     rounds: { type: 'string', default: '5' },
     'memory-seconds': { type: 'string', default: '300' },
+    'growth-cycles': { type: 'string', default: '1000' },
+    'growth-seconds': { type: 'string', default: '900' },
+    'growth-at': { type: 'string', default: '200' },
     'extra-volumes': { type: 'string', default: '5000' },
     'skip-image': { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench/results' },
@@ -34,9 +37,15 @@ const SIZES = options.sizes.split(',').map(Number).sort((a, b) => a - b);
 const ROUNDS = Number(options.rounds);
 const MEMORY_SECONDS = Number(options['memory-seconds']);
 const EXTRA_VOLUMES = Number(options['extra-volumes']);
+const GROWTH_CYCLES = Number(options['growth-cycles']);
+const GROWTH_SECONDS = Number(options['growth-seconds']);
+/** The size (one of --sizes) whose growth is measured over many cycles: 200 by the targets; a smaller one gets there sooner. */
+const GROWTH_AT = Number(options['growth-at']);
+/** Fewer cycles than this give no growth figure: a few cycles' RSS is noise (-211 MiB per 100 cycles from 7). */
+const MIN_GROWTH_CYCLES = 100;
 /** The memory targets name 200 containers: the size nearest it gets the long memory phase, the largest a shorter one with the extra volumes. */
 const TARGET_SIZE = SIZES.reduce((best, size) => (Math.abs(size - 200) < Math.abs(best - 200) ? size : best));
-const { BENCH_AGENT, BENCH_FLOOR, BENCH_PROBE, BENCH_NODE_EXPORTER } = process.env as Record<string, string>;
+const { BENCH_AGENT, BENCH_FLOOR, BENCH_PROBE, BENCH_GROWTH, BENCH_NODE_EXPORTER } = process.env as Record<string, string>;
 const IMAGE = 'edge-health-test/busybox:1';
 const PREFIX = 'ehbench-';
 const MiB = 1024 ** 2;
@@ -239,15 +248,53 @@ function steady(measured: Measured, cycles: number, seconds: number) {
   const t0 = half[0]?.atMs ?? 0;
   const xs = half.map((s) => (s.atMs - t0) / 1000);
   const ys = half.map((s) => s.rss! / MiB);
-  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
-  const slopePerSecond = xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+  const slopePerSecond = slope(xs, ys);
   return {
     cycles,
     rssMiB: round(median(ys)),
     heapUsedMiB: round(median(half.map((s) => s.heapUsed! / MiB))),
     peakRssMiB: round(measured.maxRssBytes / MiB),
-    growthMiBPer100Cycles: cycles > 0 ? round((slopePerSecond * seconds * 100) / cycles, 2) : NaN,
+    growthMiBPer100Cycles: cycles >= MIN_GROWTH_CYCLES ? round((slopePerSecond * seconds * 100) / cycles, 2) : null,
+  };
+}
+
+/** Least-squares slope of ys over xs. */
+function slope(xs: number[], ys: number[]): number {
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  return xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+}
+
+const growthText = (growth: number | null, cycles: number) => (growth === null ? `n/a (only ${cycles} cycles)` : `${growth} MiB per 100 cycles`);
+
+// --- growth over many cycles back to back ---------------------------------------------------------
+
+/** Cycles after which the bounded histories are full (disk.forecast keeps 288 samples): growth is read after them. */
+const HISTORIES_FULL_AT = 300;
+
+/** The module's cycle runner back to back in its own process, heap collected before each sample. */
+async function growthPhase(cycles: number, seconds: number) {
+  const child = spawn(process.execPath, ['--expose-gc', BENCH_GROWTH, String(cycles), String(seconds)], {
+    env: { PATH: process.env.PATH, DOCKER_HOST: process.env.DOCKER_HOST, EDGE_HEALTH_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`growth probe exited with ${code}`);
+  const run = JSON.parse(out) as { cycles: number; seconds: number; samples: Array<{ cycle: number; heapUsedBytes: number; rssBytes: number }> };
+  const late = run.samples.filter((s) => s.cycle > HISTORIES_FULL_AT);
+  const measured = run.cycles - HISTORIES_FULL_AT >= 2 * MIN_GROWTH_CYCLES && late.length >= 4;
+  const per100 = (key: 'heapUsedBytes' | 'rssBytes') => (measured ? round((slope(late.map((s) => s.cycle), late.map((s) => s[key] / MiB)) * 100), 3) : null);
+  return {
+    cycles: run.cycles,
+    seconds: run.seconds,
+    fromCycle: HISTORIES_FULL_AT,
+    heapMiBPer100Cycles: per100('heapUsedBytes'),
+    rssMiBPer100Cycles: per100('rssBytes'),
+    heapFirstMiB: round((run.samples[0]?.heapUsedBytes ?? NaN) / MiB),
+    heapLastMiB: round((run.samples.at(-1)?.heapUsedBytes ?? NaN) / MiB),
+    rssLastMiB: round((run.samples.at(-1)?.rssBytes ?? NaN) / MiB),
   };
 }
 
@@ -384,7 +431,10 @@ async function measureAll(machine: Record<string, unknown>) {
     const seconds = size === TARGET_SIZE ? MEMORY_SECONDS : largest ? Math.round(MEMORY_SECONDS / 5) : 0;
     log(`${size}: memory for ${seconds} s`);
     const memory = seconds > 0 ? await memoryPhase(seconds) : null;
-    sizes.push({ containers: size, volumes: Math.floor(size / 2) + (largest ? EXTRA_VOLUMES : 0), cycle, processes, memory });
+    const growthCycles = size === GROWTH_AT ? GROWTH_CYCLES : 0;
+    if (growthCycles > 0) log(`${size}: ${growthCycles} cycles back to back (at most ${GROWTH_SECONDS} s)`);
+    const growth = growthCycles > 0 ? await growthPhase(growthCycles, GROWTH_SECONDS) : null;
+    sizes.push({ containers: size, volumes: Math.floor(size / 2) + (largest ? EXTRA_VOLUMES : 0), cycle, processes, memory, growth });
     log(`${size}: ${JSON.stringify(sizes.at(-1))}`);
   }
   log('dependencies');
@@ -393,7 +443,14 @@ async function measureAll(machine: Record<string, unknown>) {
   await plantUpTo(Math.max(planted, 1));
   const cloud = await cloudCost();
   const imageBytes = options['skip-image'] ? null : (log('image'), await imageAddedBytes());
-  const results = { machine, options: { sizes: SIZES, rounds: ROUNDS, memorySeconds: MEMORY_SECONDS, extraVolumes: EXTRA_VOLUMES }, sizes, dependencies, cloud, imageAddedBytes: imageBytes };
+  const results = {
+    machine,
+    options: { sizes: SIZES, rounds: ROUNDS, memorySeconds: MEMORY_SECONDS, growthCycles: GROWTH_CYCLES, growthSeconds: GROWTH_SECONDS, growthAt: GROWTH_AT, extraVolumes: EXTRA_VOLUMES },
+    sizes,
+    dependencies,
+    cloud,
+    imageAddedBytes: imageBytes,
+  };
   mkdirSync(options.out, { recursive: true });
   writeFileSync(path.join(options.out, 'footprint.json'), `${JSON.stringify(results, null, 2)}\n`);
   const table = markdown(results);
@@ -411,10 +468,15 @@ function markdown({ machine, sizes, dependencies, cloud, imageAddedBytes }: Resu
     rows.push([`one-shot \`check\`, whole process (${at})`, `${round(s.processes.check.wallMs, 0)} ms wall: **${round(s.processes.wallRatio, 2)} ×** the floor process (${round(s.processes.floor.wallMs, 0)} ms); CPU ${round(s.processes.cpuRatio, 2)} ×`, `\`--no-volume-sizes\`: ${round(s.processes.checkNoSizes.wallMs, 0)} ms, ${round(s.processes.wallRatioNoSizes, 2)} ×; peak RSS ${round(s.processes.check.maxRssMiB)} MiB (floor ${round(s.processes.floor.maxRssMiB)})`]);
     if (s.memory) {
       const m = s.memory;
-      rows.push([`\`run --local\`, a cycle a second for ${m.seconds} s (${at})`, `steady RSS **${m.local.rssMiB} MiB**, heap ${m.local.heapUsedMiB} MiB, peak ${m.local.peakRssMiB} MiB`, `${m.local.cycles} cycles; growth ${m.local.growthMiBPer100Cycles} MiB per 100 cycles; node exporter ${m.nodeExporterRssMiB} MiB`]);
+      rows.push([`\`run --local\`, a cycle a second for ${m.seconds} s (${at})`, `steady RSS **${m.local.rssMiB} MiB**, heap ${m.local.heapUsedMiB} MiB, peak ${m.local.peakRssMiB} MiB`, `${m.local.cycles} cycles; growth ${growthText(m.local.growthMiBPer100Cycles, m.local.cycles)}; node exporter ${m.nodeExporterRssMiB} MiB`]);
       for (const [variant, c] of Object.entries(m.connected as Record<string, any>)) {
-        rows.push([`\`run\` against the test hub, V8 ${variant} (${at})`, `steady RSS **${c.rssMiB} MiB** (${round(c.rssMiB / m.nodeExporterRssMiB, 1)} × node exporter), heap ${c.heapUsedMiB} MiB, peak ${c.peakRssMiB} MiB`, `${c.cycles} cycles; growth ${c.growthMiBPer100Cycles} MiB per 100 cycles`]);
+        rows.push([`\`run\` against the test hub, V8 ${variant} (${at})`, `steady RSS **${c.rssMiB} MiB** (${round(c.rssMiB / m.nodeExporterRssMiB, 1)} × node exporter), heap ${c.heapUsedMiB} MiB, peak ${c.peakRssMiB} MiB`, `${c.cycles} cycles; growth ${growthText(c.growthMiBPer100Cycles, c.cycles)}`]);
       }
+    }
+    if (s.growth) {
+      const g = s.growth;
+      const measured = g.heapMiBPer100Cycles === null ? `n/a (only ${g.cycles} cycles, ${g.fromCycle + 2 * MIN_GROWTH_CYCLES} needed)` : `heap **${g.heapMiBPer100Cycles} MiB**, RSS ${g.rssMiBPer100Cycles} MiB per 100 cycles`;
+      rows.push([`${g.cycles} cycles back to back in one process, heap collected before each sample (${at})`, measured, `slope from cycle ${g.fromCycle} (histories full); ${g.seconds} s; heap after GC ${g.heapFirstMiB} → ${g.heapLastMiB} MiB, RSS at the end ${g.rssLastMiB} MiB`]);
     }
   }
   for (const [mode, scenarios] of Object.entries(cloud)) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run bench [-- --sizes 50,200,500 --rounds 5 --memory-seconds 300 --extra-volumes 5000 --skip-image]
+# npm run bench [-- --sizes 50,200,500 --rounds 5 --memory-seconds 300 --growth-cycles 1000 --growth-seconds 900 --growth-at 200 --extra-volumes 5000 --skip-image]
 #
 # The footprint benchmark (bench/footprint.ts), from a fresh clone: installs what it needs when
 # missing (the private engine's docker.io and busybox-static via scripts/engine.sh, Debian's
@@ -37,5 +37,7 @@ npm run build --silent >&2
 cp package.json "$work/"
 node scripts/bundle.mjs --entry bench/footprint.ts --outfile "$work/bench/footprint.js"
 node scripts/bundle.mjs --entry bench/floor-process.ts --outfile "$work/bench/floor-process.js"
+node scripts/bundle.mjs --entry bench/growth-probe.ts --outfile "$work/bench/growth-probe.js"
 BENCH_AGENT="$PWD/dist/edge-health.js" BENCH_FLOOR="$work/bench/floor-process.js" BENCH_PROBE="$PWD/bench/usage-probe.mjs" \
+  BENCH_GROWTH="$work/bench/growth-probe.js" \
   BENCH_NODE_EXPORTER="$exporter" node "$work/bench/footprint.js" "$@"
