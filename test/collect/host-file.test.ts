@@ -56,6 +56,12 @@ describe('readHostFile', () => {
     expect((await readHostFile(root, '/etc/full.toml', { kind: 'config', signal }))?.length).toBe(HOST_FILE_MAX_BYTES.config);
   });
 
+  it('reads a kernel file whose size says 0 (cgroup, /proc) to its end', async () => {
+    const text = await readHostText('', '/proc/self/status', { kind: 'cgroup', signal });
+    expect(text).toMatch(/^Name:/);
+    expect(text).toMatch(/\nVmRSS:\s+\d+ kB\n/);
+  });
+
   it('refuses a loop of symbolic links, and follows a plain link', async () => {
     const root = hostRoot();
     symlinkSync('b', path.join(root, 'etc/a'));
