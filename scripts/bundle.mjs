@@ -11,9 +11,11 @@
 // engines at import, and the agent only reaches engines over a unix socket or TCP; azure-iot-device
 // loads the Azure Storage SDK for uploadToBlob, which modules may not call.
 //
-//   node scripts/bundle.mjs [--entry src/cli/main.ts] [--outfile dist/edge-health.js] [--analyze]
+//   node scripts/bundle.mjs [--entry src/cli/main.ts] [--outfile dist/edge-health.js] [--analyze] [--metafile <file>]
+//
+// --metafile writes esbuild's account of which source went into which output file (JSON).
 import { build } from 'esbuild';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -54,6 +56,7 @@ const { values: options } = parseArgs({
     entry: { type: 'string', default: 'src/cli/main.ts' },
     outfile: { type: 'string', default: 'dist/edge-health.js' },
     analyze: { type: 'boolean', default: false },
+    metafile: { type: 'string' },
   },
 });
 
@@ -89,6 +92,7 @@ for (const file of readdirSync(outdir)) {
   if (ours && !written.has(path.join(outdir, file))) rmSync(path.join(outdir, file));
 }
 
+if (options.metafile) writeFileSync(options.metafile, JSON.stringify(result.metafile));
 if (options.analyze) {
   const { analyzeMetafile } = await import('esbuild');
   process.stdout.write(await analyzeMetafile(result.metafile));
