@@ -1,5 +1,5 @@
 // Direct methods: JSON payloads checked by schema, HTTP-style statuses, answers under the 128 KB limit.
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHECKS } from '../checks/registry.js';
 import { parsePayload } from '../config/parse-payload.js';
 import type { Report } from '../report/build.js';
