@@ -68,7 +68,7 @@ interface Running {
 
 async function start(settings: ModuleConfig, logger: Logger, stop: AbortSignal, running: Running): Promise<void> {
   const startedAt = new Date().toISOString();
-  const bodyProblems = new BodyProblems();
+  const bodyProblems = new BodyProblems((refusal) => settings.refuseDesired(refusal));
   const client = await createModuleClient(settings.current, bodyProblems);
   running.client = client;
   client.on('error', (error: Error) => logger.warn({ error: error.message }, 'module client error'));
