@@ -19,6 +19,7 @@ import { type MethodHandler, badRequest, readMethods } from './methods.js';
 import type { ModuleConfig } from './module-config.js';
 import { pruneMethods } from './prune-methods.js';
 import { startSchedule } from './schedule.js';
+import { SourceNoteLog } from './source-notes.js';
 import { type SendEvent, TelemetrySink } from './telemetry-sink.js';
 import { TwinReporter } from './twin-reporter.js';
 
@@ -91,10 +92,12 @@ async function start(settings: ModuleConfig, logger: Logger, stop: AbortSignal, 
     void sendTelemetry(telemetry.flush());
   });
   let health: TwinHealth | undefined;
+  const notes = new SourceNoteLog(logger);
   const runner = new CycleRunner(
     () => settings.current,
     (cycle) => {
       logger.info({ status: cycle.report.status, counts: cycle.report.counts, durationMs: cycle.durationMs }, 'cycle finished');
+      notes.afterCycle(cycle.snapshot.sources);
       health = twinHealth(cycle.report, settings.current.reportedSubjectsPerCheck, health);
       reporter.report({ health, agent: agentSection(startedAt, cycle) });
       void sendTelemetry(telemetry.afterCycle(cycle.report, settings.current));
