@@ -2,15 +2,15 @@
 // bodies recursively: a method body that is not JSON throws inside the SDK, one with a field given
 // twice silently keeps the last value, and a twin body that is not JSON or nested 2,000 deep ends
 // the process. This transport (the SDK's own MQTT transport, extended through the constructor
-// fromEnvironment takes, over an MQTT base given through the constructor's second argument) checks
-// each raw body first, within bounds:
+// fromEnvironment takes) and its MQTT base (GuardedMqttBase, which client.ts hands the transport's
+// constructor as its connection) check each raw body first, within bounds:
 // - a bad method body reaches the SDK as an empty payload, and the agent answers it 400 with the
 //   problem, naming the field;
 // - a bad desired patch reaches it as a patch of its $version alone, a bad twin as an empty twin,
 //   and the refusal goes to the module's configuration, which reports that version rejected and
 //   keeps the last good configuration;
 // - a bad body of any other twin response (reported-properties updates) fails that request.
-import { MqttBase } from 'azure-iot-mqtt-base';
+import mqttBase from 'azure-iot-mqtt-base';
 import type deviceMqtt from 'azure-iot-device-mqtt';
 import { type Parsed, describeValue, parseJsonBody } from '../config/parse-payload.js';
 
@@ -59,10 +59,6 @@ type MethodCallback = Parameters<InstanceType<MqttTransport>['onDeviceMethod']>[
 
 export function guardedTransport(Transport: MqttTransport, problems: BodyProblems): MqttTransport {
   return class extends Transport {
-    constructor(authenticationProvider: ConstructorParameters<MqttTransport>[0], mqttBase?: unknown) {
-      super(authenticationProvider, mqttBase ?? new GuardedMqttBase(problems));
-    }
-
     override onDeviceMethod(methodName: string, callback: MethodCallback): void {
       super.onDeviceMethod(methodName, (message, response) => {
         const { requestId, body } = message as unknown as MethodMessage;
@@ -75,8 +71,8 @@ export function guardedTransport(Transport: MqttTransport, problems: BodyProblem
   };
 }
 
-/** The SDK's MQTT base, with every twin message screened before the SDK's twin client parses it. */
-export class GuardedMqttBase extends MqttBase {
+/** The SDK's MQTT base, with every twin message screened before the SDK's twin client parses it; the transport must be given it as its connection. */
+export class GuardedMqttBase extends mqttBase.MqttBase {
   constructor(private readonly problems: BodyProblems) {
     super();
   }
