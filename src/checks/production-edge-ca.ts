@@ -9,6 +9,7 @@ export const productionEdgeCa: Check = {
   title: 'Production edge CA certificate',
   settings: ['iotedgeConfigPath'],
   needs: ['iotedgeConfig'],
+  twinNumbers: [],
   run(snapshot) {
     const config = snapshot.iotedgeConfig;
     if (!config) return [];

@@ -32,6 +32,7 @@ export const productionImageGc: Check = {
   title: 'IoT Edge image garbage collection',
   settings: ['iotedgeConfigPath'],
   needs: ['iotedgeConfig'],
+  twinNumbers: [],
   run(snapshot) {
     const config = snapshot.iotedgeConfig;
     if (!config) return [];
