@@ -42,7 +42,7 @@ export interface TwinHealth {
 
 /**
  * Reported health stays under this, leaving room in the 32 KB for `config` and `agent`. Subjects go
- * first; without any, the checks' ids, statuses and counts take about 3 KB.
+ * first; without any, the checks' ids, statuses and counts take under 4 KB.
  */
 export const TWIN_HEALTH_MAX_BYTES = 20_000;
 /** Unchanged findings refresh their messages and numbers this often: one patch a day on a steady device. */

@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CHECK_IDS } from '../../src/checks/registry.js';
-import { worstStatus } from '../../src/checks/status.js';
 import type { Check, Finding, Status } from '../../src/checks/types.js';
 import { type Config, defaultConfig } from '../../src/config/settings.js';
 import { buildReport } from '../../src/report/build.js';
@@ -31,25 +30,6 @@ function throwing(id: string, error: unknown = new Error('boom: undefined is not
 function config(overrides: Partial<Config> = {}): Config {
   return { ...defaultConfig(), ...overrides };
 }
-
-describe('worstStatus', () => {
-  it.each<[Status[], Status]>([
-    [[], 'skipped'],
-    [['skipped', 'skipped'], 'skipped'],
-    [['skipped', 'ok'], 'ok'],
-    [['ok', 'skipped'], 'ok'],
-    [['ok', 'warning', 'ok'], 'warning'],
-    [['warning', 'error', 'ok'], 'error'],
-    [['error', 'skipped'], 'error'],
-    [['skipped', 'warning'], 'warning'],
-  ])('the worst of %j is %s (skipped < ok < warning < error)', (statuses, worst) => {
-    expect(worstStatus(statuses)).toBe(worst);
-  });
-
-  it('takes any iterable', () => {
-    expect(worstStatus(new Set<Status>(['ok', 'error']))).toBe('error');
-  });
-});
 
 describe('buildReport', () => {
   it('runs the registered checks by default, in registry order', () => {
