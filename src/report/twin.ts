@@ -41,8 +41,8 @@ export interface TwinHealth {
 }
 
 /**
- * Reported health stays under this, leaving room in the 32 KB for `config` and `agent`. Subjects go
- * first; without any, the checks' ids, statuses and counts take under 4 KB.
+ * Reported health stays under this, leaving room in the 32 KB for `config` and `agent`. Subjects are
+ * what it sheds; without any, the checks' ids, statuses and counts take under 4 KB.
  */
 export const TWIN_HEALTH_MAX_BYTES = 20_000;
 /** Unchanged findings refresh their messages and numbers this often: one patch a day on a steady device. */
@@ -94,6 +94,7 @@ function subject(result: CheckResult): TwinSubject {
   return { subject: result.subject, status: result.status, message: truncate(result.message, MESSAGE_CHARS), numbers: twinNumbers(result) };
 }
 
+/** By check id, from the registry: a check from elsewhere (a test's) carries no numbers. */
 const DECLARED_NUMBERS = new Map(CHECKS.map((check) => [check.id, check.twinNumbers]));
 
 /** The numbers the result's check declares for the twin, in its order, where the result has them. */
