@@ -42,7 +42,7 @@ try {
     // Loaded only now: --version and help never need them.
     const [{ UsageError }, { logCrash }, { envName }] = await Promise.all([import('./cli-config.js'), import('../log.js'), import('../config/settings.js')]);
     if (error instanceof UsageError) process.stderr.write(`edge-health: ${error.message}\n`);
-    else logCrash(error, process.env[envName('logFormat')] === 'json' ? 'json' : 'iotedge');
+    else await logCrash(error, process.env[envName('logFormat')] === 'json' ? 'json' : 'iotedge');
     // Exit now: an open module client would keep the process alive, and IoT Edge restarts a module that exits.
     process.exit(EXIT_AGENT_FAILED);
   }
