@@ -1,5 +1,5 @@
 // Direct methods: JSON payloads checked by schema, HTTP-style statuses; report/ renders the answers.
-import { z } from 'zod';
+import * as z from 'zod';
 import { parsePayload } from '../config/parse-payload.js';
 import { type MethodAnswer, reportAnswer } from '../report/report-answer.js';
 import type { Cycle } from './cycle-runner.js';

@@ -73,7 +73,7 @@ describe('the Dockerfiles', () => {
     ]);
     const user = run.find((line) => line.startsWith('USER '));
     expect(user).toMatch(/^USER [1-9]\d*:[1-9]\d*$/);
-    expect(run).toContain('ENTRYPOINT ["node", "--max-semi-space-size=1", "--optimize-for-size", "dist/edge-health.js"]');
+    expect(run).toContain('ENTRYPOINT ["node", "--max-semi-space-size=1", "--optimize-for-size", "--lite-mode", "dist/edge-health.js"]');
     expect(run).toContain('CMD ["run"]');
   });
 
