@@ -30,7 +30,7 @@ export async function collectFilesystems(
   const hostMounts = hostRoot !== '' && table?.containerId ? table.mounts.map((m) => m.mount) : undefined;
   const notMounted = hostMounts ? watched.filter((w) => !providedByHost(hostPath(hostRoot, w.path), hostMounts)) : [];
   const visible = watched.filter((w) => !notMounted.includes(w));
-  const mounts = table?.mounts ?? [];
+  const mounts = table?.mounts ?? (await mountsWithoutMountinfo(signal));
   const measured = await Promise.all(visible.map((w) => measure(hostRoot, w, signal)));
   const byDevice = new Map<number, FilesystemInfo>();
   const unreadable: FilesystemScan['unreadable'] = [];
@@ -74,6 +74,22 @@ async function measure(hostRoot: string, watched: WatchedPath, signal: AbortSign
     };
   } catch (error) {
     return { ...watched, error: describeError(error) };
+  }
+}
+
+/**
+ * Where the kernel keeps no mountinfo (the CLI on macOS or Windows beside Docker Desktop),
+ * systeminformation lists the mounts, through `df` or its platform's equivalent. Loaded only then:
+ * a Linux device never pays for it. Only names the device and type, so a failure leaves them null.
+ */
+async function mountsWithoutMountinfo(signal: AbortSignal): Promise<Mount[]> {
+  try {
+    const { default: si } = await import('systeminformation');
+    const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+    const list = await Promise.race([si.fsSize(), aborted]);
+    return list.map((m) => ({ mount: m.mount, device: m.fs, type: m.type }));
+  } catch {
+    return [];
   }
 }
 

@@ -180,6 +180,9 @@ describe('filesystems under a host root', () => {
     const scan = await collectFilesystems({ hostRoot: '', watched: [{ path: '/', role: 'root' }], mountinfo: '/no/such/mountinfo' }, signal);
     expect(scan.notMounted).toEqual([]);
     expect(scan.filesystems).toHaveLength(1);
+    // No mountinfo (as on macOS): systeminformation names the filesystem, as df does.
+    const df = execFileSync('df', ['-P', '/'], { encoding: 'utf8' }).trim().split('\n')[1].split(/\s+/)[0];
+    expect(scan.filesystems[0].device).toBe(df);
   });
 
   it('outside a container, measures a host root that is a plain folder (a mounted system image, a test fixture)', async () => {

@@ -116,6 +116,9 @@ describeWithEngine('the module under faults', () => {
         const s = await scenario();
         const reportedHealth = () => JSON.stringify((s.hub.twin(s.moduleId) as { properties: { reported: { health?: unknown } } }).properties.reported.health);
         await until('two cycles', () => s.cycles().length >= 2, 30_000);
+        const connectedFrom = Date.now();
+        await sleep(8_000);
+        const connected = s.cycles().filter((t) => t > connectedFrom).length;
         await s.hub.stopMqtt();
         const downAt = Date.now();
         const healthBefore = reportedHealth();
@@ -123,8 +126,9 @@ describeWithEngine('the module under faults', () => {
         await plant.volume('outage');
         await sleep(8_000);
         const during = s.cycles().filter((t) => t > downAt).length;
-        // A one-second schedule: a cycle in most seconds of the outage, not one blocked behind the hub.
-        expect(during).toBeGreaterThanOrEqual(5);
+        // A one-second schedule: cycles go on at about the pace of the 8 s before the outage (on a loaded
+        // machine that pace is below one a second), not blocked behind the hub.
+        expect(during).toBeGreaterThanOrEqual(Math.max(3, Math.floor(connected * 0.6)));
         await s.hub.startMqtt();
         const backAt = Date.now();
         await s.hub.waitForConnections(s.moduleId, 2, 30_000);
@@ -135,7 +139,7 @@ describeWithEngine('the module under faults', () => {
         expect(s.agent.stdoutLines()).toEqual([]);
         expect(s.agent.logs().filter((l) => l.logLevel === undefined).map((l) => l.line)).toEqual([]);
         expect(s.agent.logs().length).toBeGreaterThan(0);
-        console.info(`edgeHub outage: ${during} cycles in 8 s down; reconnected ${reconnectedAt - backAt} ms after the hub returned; fresh twin ${Date.now() - reconnectedAt} ms later`);
+        console.info(`edgeHub outage: ${during} cycles in 8 s down (${connected} in the 8 s before); reconnected ${reconnectedAt - backAt} ms after the hub returned; fresh twin ${Date.now() - reconnectedAt} ms later`);
       } finally {
         await plant.cleanup();
       }
@@ -168,14 +172,20 @@ describeWithEngine('the module under faults', () => {
       s.hub.faults.refuseAuth = false;
       const acceptedAt = Date.now();
       const connectionsBefore = s.hub.connections(s.moduleId).length;
-      // The next attempt is one backoff step (8–16 s after the fifth) away, whatever else the module does.
-      await s.hub.waitForConnections(s.moduleId, connectionsBefore + 1, 30_000);
+      // The next attempt is one backoff step away, whatever else the module does. The backoff was
+      // already some steps in when the count above began (the drop itself and the restart failed
+      // too), so bound it by what was seen: each wait lies in the upper half of a step twice the last,
+      // so the next gap is at most four times the last one.
+      const seen = refused();
+      const lastAttempt = seen[seen.length - 1];
+      const nextAttemptBy = lastAttempt + 4 * (lastAttempt - seen[seen.length - 2]);
+      await s.hub.waitForConnections(s.moduleId, connectionsBefore + 1, nextAttemptBy - Date.now() + 10_000);
       const reconnectedAt = Date.now();
-      expect(reconnectedAt - acceptedAt).toBeLessThan(20_000);
+      expect(reconnectedAt).toBeLessThan(nextAttemptBy + 3_000);
       await until('the desired change made meanwhile, reported as applied', () => reported().config?.desiredVersion === desiredVersion, 10_000);
       expect((await s.invoke('getConfig')).status).toBe(200);
       console.info(`auth refused: CONNECT gaps ${gaps.join(', ')} ms; reconnected ${reconnectedAt - acceptedAt} ms after auth was accepted again; twin fresh ${Date.now() - reconnectedAt} ms later`);
-    }, 120_000);
+    }, 180_000);
 
     it('SIGTERM during the first cycle (an engine that never answers): exits within 5 s', async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'eh-hung-'));
