@@ -51,7 +51,8 @@
  * "ErrorCode:DeviceNotOnline;…".
  *
  * Outages: hub.stopMqtt() cuts every module connection and stops listening; hub.startMqtt()
- * listens again on the same port. Sessions (subscriptions) survive, as in IoT Hub. The SDK
+ * listens again on the same port. Sessions (subscriptions) survive, as in IoT Hub, unless
+ * hub.stopMqtt({ forgetSessions: true }): edgeHub restarted without its session state. The SDK
  * reconnects by itself only while it listens for methods or desired properties.
  * Faults: hub.faults.refuseAuth refuses every CONNECT as not authorized (hub.connectAttempts holds
  * when each CONNECT came); hub.faults.loseReportedResponses = n applies the next n reported patches
@@ -109,7 +110,7 @@ export interface TestHub {
   /** The MQTT topic filters the module is subscribed to (kept while it is disconnected). */
   subscriptions(moduleId: string): string[];
   twin(moduleId: string): JsonObject;
-  stopMqtt(): Promise<void>;
+  stopMqtt(options?: { forgetSessions?: boolean }): Promise<void>;
   startMqtt(): Promise<void>;
   readonly faults: MqttGateway['faults'];
   readonly connectAttempts: readonly Date[];
@@ -188,7 +189,7 @@ export async function startTestHub(options: { deviceId?: string } = {}): Promise
           `${connections(moduleId).length} connections; rejections: ${mqtt.rejections.join(' | ')}`),
       subscriptions: (moduleId) => mqtt.subscriptionsOf(module(moduleId)),
       twin: (moduleId) => module(moduleId).twin.serviceView(),
-      stopMqtt: () => mqtt.stop(),
+      stopMqtt: (options) => mqtt.stop(options),
       startMqtt: () => mqtt.listen(),
       faults: mqtt.faults,
       connectAttempts: mqtt.connectAttempts,
