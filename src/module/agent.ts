@@ -188,14 +188,17 @@ async function openPaced(client: ModuleClient, gate: ConnectGate, logger: Logger
   return false;
 }
 
+/** Resolves after `ms`, or at once on `stop`. Without `stop` (shutdown's own waits) it does not keep the process alive. */
 function sleep(ms: number, stop?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    stop?.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(timer);
+      stop?.removeEventListener('abort', done);
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(done, ms);
+    if (!stop) timer.unref();
+    stop?.addEventListener('abort', done, { once: true });
   });
 }
 

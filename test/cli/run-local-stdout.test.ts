@@ -24,7 +24,7 @@ async function until<T>(what: string, read: () => T | undefined | false | Promis
 /** The collection time of the latest cycle, from the metrics endpoint; undefined before the first or when it does not answer. */
 async function lastCycleAt(port: number): Promise<number | undefined> {
   const text = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.text()).catch(() => '');
-  const match = /^edge_health_last_success_timestamp_seconds (\S+)$/m.exec(text);
+  const match = /^edge_health_last_success_timestamp_seconds(?:\{[^}]*\})? (\S+)$/m.exec(text);
   return match ? Number(match[1]) : undefined;
 }
 

@@ -50,7 +50,9 @@ describe('edgeHub restarted without its sessions', () => {
       return (await hub.registry().getModuleTwin(hub.deviceId, moduleId)).responseBody.properties.desired.$version as number;
     };
 
-    await hub.waitForConnections(moduleId, 1, 30_000);
+    await hub.waitForConnections(moduleId, 1, 30_000).catch((error: Error) => {
+      throw new Error(`${error.message}; agent log:\n${agent?.logs().map((l) => l.line).join('\n')}`);
+    });
     await until('listening for methods and desired properties', () => [METHODS, DESIRED, TWIN_RESPONSES].every((t) => subscribed().includes(t)), 30_000);
     await until('the first cycle', () => logged('cycle finished').length >= 1, 30_000);
 
