@@ -1,14 +1,22 @@
-// Bundles the agent into one file, dist/edge-health.js: only the modules a run can reach, loaded
-// from one file instead of a node_modules tree. The image ships this and package.json alone.
+// Bundles the agent into dist/edge-health.js and the chunks it loads: only the modules a run can
+// reach, instead of a node_modules tree. The image ships dist/ and package.json alone.
+//
+// What a command imports only when it runs (await import(), as the CLI does for each command and
+// `run` for the Azure IoT SDK) is split into chunks beside the entry, loaded only then: `check`
+// never reads the SDK's code. Beside it, not in a folder: src/version.ts finds package.json from
+// the folder its code is in. Chunks an earlier build left are removed.
 //
 // Packages the agent never calls are replaced by a stub that throws if it ever is called:
 // dockerode loads gRPC and protobuf for BuildKit sessions and docker-modem loads ssh2 for ssh://
 // engines at import, and the agent only reaches engines over a unix socket or TCP; azure-iot-device
 // loads the Azure Storage SDK for uploadToBlob, which modules may not call.
 //
-//   node scripts/bundle.mjs [--entry src/cli/main.ts] [--outfile dist/edge-health.js] [--analyze]
+//   node scripts/bundle.mjs [--entry src/cli/main.ts] [--outfile dist/edge-health.js] [--analyze] [--metafile <file>]
+//
+// --metafile writes esbuild's account of which source went into which output file (JSON).
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -48,13 +56,19 @@ const { values: options } = parseArgs({
     entry: { type: 'string', default: 'src/cli/main.ts' },
     outfile: { type: 'string', default: 'dist/edge-health.js' },
     analyze: { type: 'boolean', default: false },
+    metafile: { type: 'string' },
   },
 });
 
+const outdir = path.resolve(ROOT, path.dirname(options.outfile));
+const entryName = path.basename(options.outfile, '.js');
 const result = await build({
   absWorkingDir: ROOT,
   entryPoints: [options.entry],
-  outfile: options.outfile,
+  outdir,
+  entryNames: entryName,
+  chunkNames: `${entryName}-[hash]`,
+  splitting: true,
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -72,6 +86,13 @@ const result = await build({
   logLevel: 'warning',
 });
 
+const written = new Set(Object.keys(result.metafile.outputs).map((output) => path.resolve(ROOT, output)));
+for (const file of readdirSync(outdir)) {
+  const ours = file.startsWith(`${entryName}-`) || file.startsWith(`${entryName}.js.`);
+  if (ours && !written.has(path.join(outdir, file))) rmSync(path.join(outdir, file));
+}
+
+if (options.metafile) writeFileSync(options.metafile, JSON.stringify(result.metafile));
 if (options.analyze) {
   const { analyzeMetafile } = await import('esbuild');
   process.stdout.write(await analyzeMetafile(result.metafile));

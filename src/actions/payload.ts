@@ -1,6 +1,6 @@
 // What a prune call may ask for: the same fields from a direct method payload and from the CLI.
 // Strict: an unknown field is an error (a typo such as "dryrun" must never turn into a real run).
-import { z } from 'zod';
+import * as z from 'zod';
 
 const dryRun = z.boolean().default(true);
 const names = z.array(z.string().min(1).max(512)).min(1).max(1000);

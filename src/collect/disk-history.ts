@@ -3,7 +3,7 @@
 // when a state folder is set, in a JSON file there, so one-shot runs build it up too.
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DiskHistory, FilesystemInfo } from '../snapshot.js';
 import { type Note, describeError } from './run-source.js';
 

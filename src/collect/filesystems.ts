@@ -1,8 +1,7 @@
 import { stat, statfs } from 'node:fs/promises';
-import si from 'systeminformation';
 import type { FilesystemInfo, FilesystemRole, FilesystemScan } from '../snapshot.js';
 import { hostPath } from './host-path.js';
-import { readMountTable } from './mount-table.js';
+import { type Mount, readMountTable } from './mount-table.js';
 import { describeError } from './run-source.js';
 
 export interface WatchedPath {
@@ -13,14 +12,8 @@ export interface WatchedPath {
 export interface FilesystemOptions {
   hostRoot: string;
   watched: WatchedPath[];
-  /** This process's mount table (a parameter for tests). */
+  /** This process's mount table (a parameter for tests): names each filesystem's device and type. */
   mountinfo?: string;
-}
-
-interface Mount {
-  mount: string;
-  device: string;
-  type: string;
 }
 
 /**
@@ -32,12 +25,13 @@ export async function collectFilesystems(
   { hostRoot, watched, mountinfo = '/proc/self/mountinfo' }: FilesystemOptions,
   signal: AbortSignal,
 ): Promise<FilesystemScan> {
+  const table = await readMountTable(mountinfo);
   // Only inside a container is the host root a folder of the image, where unmounted host paths would be the image's.
-  const table = hostRoot === '' ? undefined : await readMountTable(mountinfo);
-  const hostMounts = table?.containerId ? table.mountPoints : undefined;
+  const hostMounts = hostRoot !== '' && table?.containerId ? table.mounts.map((m) => m.mount) : undefined;
   const notMounted = hostMounts ? watched.filter((w) => !providedByHost(hostPath(hostRoot, w.path), hostMounts)) : [];
   const visible = watched.filter((w) => !notMounted.includes(w));
-  const [mounts, measured] = await Promise.all([listMounts(), Promise.all(visible.map((w) => measure(hostRoot, w, signal)))]);
+  const mounts = table?.mounts ?? [];
+  const measured = await Promise.all(visible.map((w) => measure(hostRoot, w, signal)));
   const byDevice = new Map<number, FilesystemInfo>();
   const unreadable: FilesystemScan['unreadable'] = [];
   for (const entry of measured) {
@@ -83,23 +77,14 @@ async function measure(hostRoot: string, watched: WatchedPath, signal: AbortSign
   }
 }
 
-/** Mount table as systeminformation reads it; only used to name the device and type, so failures leave them null. */
-async function listMounts(): Promise<Mount[]> {
-  try {
-    const list = await si.fsSize();
-    return list.map((m) => ({ mount: m.mount, device: m.fs, type: m.type }));
-  } catch {
-    return [];
-  }
-}
-
 /**
- * The mount holding the path: the longest mount point above it that is the same device.
- * The device test matters because the mount list leaves out pseudo filesystems (/proc, tmpfs…),
- * whose paths would otherwise be put on the mount above them.
+ * The mount holding the path: the longest mount point above it that is the same device, the last
+ * one mounted first where two share a point (it hides the others). The device test keeps a path off
+ * a mount that does not hold it, such as a hidden one.
  */
 async function mountOf(mounts: Mount[], localPath: string, device: number, signal: AbortSignal): Promise<Mount | undefined> {
-  const above = mounts
+  const above = [...mounts]
+    .reverse()
     .filter((m) => localPath === m.mount || localPath.startsWith(m.mount === '/' ? '/' : `${m.mount}/`))
     .sort((a, b) => b.mount.length - a.mount.length);
   for (const mount of above) {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { parse as parseToml } from 'smol-toml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { allowlistedEnv } from '../iotedge.js';
 import type { CertificateRole, EdgeCaConfig, IotEdgeConfig, IotEdgeConfigFound, RenewPolicy } from '../snapshot.js';
 import { readHostText } from './host-file.js';

@@ -1,7 +1,7 @@
 // The one list of settings. Environment variables, command-line flags (and, in the module,
 // desired properties) are all derived from it and validated by the same schema.
 import cron from 'node-cron';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatBytes, parseSize } from './size.js';
 
 /** How a setting is written as text (env var, flag). */

@@ -6,6 +6,7 @@ import device, { type ModuleClient } from 'azure-iot-device';
 import type { ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { readMountTable } from '../collect/mount-table.js';
+import { actionEvent } from '../report/action-event.js';
 import { type TwinHealth, twinHealth } from '../report/twin.js';
 import { AGENT_NAME, AGENT_VERSION } from '../version.js';
 import { createModuleClient } from './client.js';
@@ -19,6 +20,7 @@ import { type MethodHandler, badRequest, readMethods } from './methods.js';
 import type { ModuleConfig } from './module-config.js';
 import { pruneMethods } from './prune-methods.js';
 import { startSchedule } from './schedule.js';
+import { SourceNoteLog } from './source-notes.js';
 import { type SendEvent, TelemetrySink } from './telemetry-sink.js';
 import { TwinReporter } from './twin-reporter.js';
 
@@ -68,7 +70,7 @@ interface Running {
 
 async function start(settings: ModuleConfig, logger: Logger, stop: AbortSignal, running: Running): Promise<void> {
   const startedAt = new Date().toISOString();
-  const bodyProblems = new BodyProblems();
+  const bodyProblems = new BodyProblems((refusal) => settings.refuseDesired(refusal));
   const gate = new ConnectGate((error, retryInMs) => logger.warn({ error: error.message, retryInMs }, 'edgeHub connection failed; next attempt after a pause'));
   const client = await createModuleClient(settings.current, bodyProblems, gate);
   running.client = client;
@@ -93,10 +95,12 @@ async function start(settings: ModuleConfig, logger: Logger, stop: AbortSignal, 
     void sendTelemetry(telemetry.flush());
   });
   let health: TwinHealth | undefined;
+  const notes = new SourceNoteLog(logger);
   const runner = new CycleRunner(
     () => settings.current,
     (cycle) => {
       logger.info({ status: cycle.report.status, counts: cycle.report.counts, durationMs: cycle.durationMs }, 'cycle finished');
+      notes.afterCycle(cycle.snapshot.sources);
       health = twinHealth(cycle.report, settings.current.reportedSubjectsPerCheck, health);
       reporter.report({ health, agent: agentSection(startedAt, cycle) });
       void sendTelemetry(telemetry.afterCycle(cycle.report, settings.current));
@@ -136,9 +140,8 @@ async function start(settings: ModuleConfig, logger: Logger, stop: AbortSignal, 
       stop,
       selfContainerId: (await readMountTable())?.containerId,
       afterAction: (method, answer) => {
-        const { removedCount, notRemovedCount, skippedCount, reclaimedBytes, durationMs, interrupted } = answer;
-        const event = { messageType: 'action', action: method, requestedBy: 'direct method', removedCount, notRemovedCount, skippedCount, reclaimedBytes, durationMs, ...(interrupted ? { interrupted } : {}), at: new Date().toISOString() };
-        track(running.actions, telemetry.alert(event, { messageType: 'action', action: method }).catch((error: Error) => logger.warn({ error: error.message }, 'action event not sent yet; kept for the next attempt')));
+        const { body, properties } = actionEvent(method, answer, new Date());
+        track(running.actions, telemetry.alert(body, properties).catch((error: Error) => logger.warn({ error: error.message }, 'action event not sent yet; kept for the next attempt')));
         if (stop.aborted) return;
         // The reported health should show the space just reclaimed, not wait for the schedule.
         runner.invalidateVolumeSizes();

@@ -16,7 +16,7 @@ import deviceMqtt from 'azure-iot-device-mqtt';
 import mqttBase from 'azure-iot-mqtt-base';
 import type { Config } from '../config/settings.js';
 import type { ConnectGate } from './connect-gate.js';
-import { type BodyProblems, guardedTransport } from './guarded-transport.js';
+import { type BodyProblems, GuardedMqttBase, guardedTransport } from './guarded-transport.js';
 
 // The SDKs are CommonJS: their classes come from the default export.
 const { IotEdgeAuthenticationProvider, ModuleClient } = device;
@@ -29,12 +29,13 @@ type SubscribeOptions = Parameters<mqttBase.MqttBase['subscribe']>[1];
 
 /**
  * The SDK's MQTT connection (MqttBase, which the transport's constructor takes) with each CONNECT
- * waiting for its turn at `gate`, and every topic filter it was subscribed to subscribed again once
- * a reconnect succeeds. Every path the SDK reconnects by ends here, one attempt at a time
- * (the transport's state machine holds everything else back while it connects).
+ * waiting for its turn at `gate`, each twin body screened (guarded-transport.ts), and every topic
+ * filter it was subscribed to subscribed again once a reconnect succeeds. Every path the SDK
+ * reconnects by ends here, one attempt at a time (the transport's state machine holds everything
+ * else back while it connects).
  */
-function gatedConnection(gate: ConnectGate): mqttBase.MqttBase {
-  return new (class extends mqttBase.MqttBase {
+function gatedConnection(gate: ConnectGate, bodyProblems: BodyProblems): mqttBase.MqttBase {
+  return new (class extends GuardedMqttBase {
     /** Topic filters subscribed to, with their options: what a reconnect restores. */
     private readonly subscribed = new Map<string, SubscribeOptions>();
 
@@ -85,14 +86,14 @@ function gatedConnection(gate: ConnectGate): mqttBase.MqttBase {
         ),
       );
     }
-  })();
+  })(bodyProblems);
 }
 
-/** The transport fromEnvironment constructs (with the provider it made), on a gated connection. */
-function gatedTransport(Transport: MqttTransport, gate: ConnectGate): MqttTransport {
+/** The transport fromEnvironment constructs (with the provider it made), on a gated, guarded connection. */
+function gatedTransport(Transport: MqttTransport, gate: ConnectGate, bodyProblems: BodyProblems): MqttTransport {
   return class extends Transport {
     constructor(...[authenticationProvider]: ConstructorParameters<MqttTransport>) {
-      super(authenticationProvider, gatedConnection(gate));
+      super(authenticationProvider, gatedConnection(gate, bodyProblems));
     }
   };
 }
@@ -107,7 +108,7 @@ const NO_SDK_RETRIES: Parameters<device.ModuleClient['setRetryPolicy']>[0] = { s
 
 /**
  * A module client, not yet open, retrying nothing by itself (the agent reconnects), whose connection attempts all wait for their turn at `gate`, and
- * whose transport checks each method body before the SDK parses it (problems recorded in `bodyProblems`). fromEnvironment gives the transport the edgeHub CA from the
+ * whose transport checks each method and twin body before the SDK parses it (problems recorded in `bodyProblems`). fromEnvironment gives the transport the edgeHub CA from the
  * workload trust bundle, but a later setOptions replaces the transport's options: setting
  * productInfo alone would drop that CA and break TLS to edgeHub. So the CA is fetched the same
  * way and set again together with productInfo.
@@ -118,7 +119,7 @@ export async function createModuleClient(
   gate: ConnectGate,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<device.ModuleClient> {
-  const client = await ModuleClient.fromEnvironment(gatedTransport(guardedTransport(TRANSPORTS[config.transport], bodyProblems), gate));
+  const client = await ModuleClient.fromEnvironment(gatedTransport(guardedTransport(TRANSPORTS[config.transport], bodyProblems), gate, bodyProblems));
   const ca = await edgeHubCa(env);
   await client.setOptions({ productInfo: config.productInfo, ...(ca ? { ca } : {}) });
   client.setRetryPolicy(NO_SDK_RETRIES);

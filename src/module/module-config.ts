@@ -1,10 +1,11 @@
 // The module's configuration over its life: env and flags from the deployment, overridden by
 // the twin's desired properties. An invalid desired state is rejected as a whole and the last
-// good configuration stays in force.
+// good configuration stays in force; so is one whose body the transport refused to parse.
 import { CHECK_IDS } from '../checks/registry.js';
 import { ConfigError, type ConfigLayer, type ResolvedConfig, resolveConfig } from '../config/resolve.js';
 import { type Config, DESIRED_KEYS } from '../config/settings.js';
 import { type DesiredProperties, desiredLayer } from './desired.js';
+import type { TwinRefusal } from './guarded-transport.js';
 import type { JsonObject } from './merge-patch.js';
 
 /** Twin string values are limited to 4 KB. */
@@ -17,6 +18,8 @@ export class ModuleConfig {
   private resolved: ResolvedConfig;
   private appliedVersion: number | null = null;
   private rejection: { version: number | null; problems: string[] } | null = null;
+  /** The last twin body the transport refused: the SDK holds a stand-in with its version instead. */
+  private refused: TwinRefusal | null = null;
 
   /** Throws ConfigError when the device's own settings (env, flags) are invalid: the module cannot start. */
   constructor(private readonly deviceLayers: ConfigLayer[]) {
@@ -27,9 +30,19 @@ export class ModuleConfig {
     return this.resolved.config;
   }
 
+  /** Told by the transport, before the SDK takes the stand-in: the desired state of that version is rejected when it arrives. */
+  refuseDesired(refusal: TwinRefusal): void {
+    this.refused = refusal;
+  }
+
   /** Applies the whole desired state; false (with the reasons kept for the twin) when it is rejected. */
   applyDesired(desired: DesiredProperties): boolean {
     const version = typeof desired.$version === 'number' ? desired.$version : null;
+    if (this.refused?.version === version) {
+      this.rejection = { version, problems: [this.refused.problem] };
+      return false;
+    }
+    this.refused = null;
     const tooBig = boundsProblem(desired);
     if (tooBig) {
       this.rejection = { version, problems: [tooBig] };
@@ -47,7 +60,7 @@ export class ModuleConfig {
     }
   }
 
-  /** The `config` section of the reported properties: lists as comma-separated text, since twin values cannot be arrays. */
+  /** The `config` section of the reported properties: lists as the comma-separated text desired properties and env take, so a value can be copied back. */
   reported(): JsonObject {
     const applied = Object.fromEntries(
       DESIRED_KEYS.map((key) => {

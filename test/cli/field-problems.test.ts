@@ -55,7 +55,9 @@ describeWithEngine('edge-health check on a device with field problems planted', 
     await Promise.all([agent.start(), hub.start(), exited.start()]);
     await exited.wait();
 
-    const probe = (test: string[]) => ({ Test: test, Interval: SECOND_NS / 4, Timeout: SECOND_NS, Retries: 1 });
+    // A generous probe timeout: on a loaded machine a 1 s exec can time out, which Docker records as
+    // exit code -1 instead of the probe's own answer.
+    const probe = (test: string[]) => ({ Test: test, Interval: SECOND_NS / 4, Timeout: 15 * SECOND_NS, Retries: 1 });
     const unhealthy = await plant.container({ name: 'unhealthy', memoryBytes: 32 * MiB, nanoCpus: 5e8, healthcheck: probe(['CMD-SHELL', 'echo "db: connection refused"; exit 1']) });
     const healthy = await plant.container({ name: 'healthy', memoryBytes: 32 * MiB, nanoCpus: 5e8, healthcheck: probe(['CMD', 'true']) });
     await Promise.all([untilHealth(unhealthy, 'unhealthy'), untilHealth(healthy, 'healthy')]);

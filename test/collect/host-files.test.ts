@@ -91,8 +91,8 @@ describe('filesystems', () => {
     ];
     const scan = await collectFilesystems({ hostRoot: '', watched }, signal);
     expect(scan.filesystems.map((fs) => fs.path)).toEqual(['/', '/proc']);
-    // Never the root's mount: /proc is a filesystem of its own.
-    expect([null, '/proc']).toContain(scan.filesystems[1].mount);
+    // Never the root's mount: /proc is a filesystem of its own, named from the mount table.
+    expect(scan.filesystems[1]).toMatchObject({ mount: '/proc', device: 'proc', type: 'proc' });
     expect(scan.filesystems[0].mount).toBe('/');
   });
 });

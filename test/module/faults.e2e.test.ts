@@ -116,6 +116,9 @@ describeWithEngine('the module under faults', () => {
         const s = await scenario();
         const reportedHealth = () => JSON.stringify((s.hub.twin(s.moduleId) as { properties: { reported: { health?: unknown } } }).properties.reported.health);
         await until('two cycles', () => s.cycles().length >= 2, 30_000);
+        const connectedFrom = Date.now();
+        await sleep(8_000);
+        const connected = s.cycles().filter((t) => t > connectedFrom).length;
         await s.hub.stopMqtt();
         const downAt = Date.now();
         const healthBefore = reportedHealth();
@@ -123,8 +126,9 @@ describeWithEngine('the module under faults', () => {
         await plant.volume('outage');
         await sleep(8_000);
         const during = s.cycles().filter((t) => t > downAt).length;
-        // A one-second schedule: a cycle in most seconds of the outage, not one blocked behind the hub.
-        expect(during).toBeGreaterThanOrEqual(5);
+        // A one-second schedule: cycles go on at about the pace of the 8 s before the outage (on a loaded
+        // machine that pace is below one a second), not blocked behind the hub.
+        expect(during).toBeGreaterThanOrEqual(Math.max(3, Math.floor(connected * 0.6)));
         await s.hub.startMqtt();
         const backAt = Date.now();
         await s.hub.waitForConnections(s.moduleId, 2, 30_000);
@@ -135,7 +139,7 @@ describeWithEngine('the module under faults', () => {
         expect(s.agent.stdoutLines()).toEqual([]);
         expect(s.agent.logs().filter((l) => l.logLevel === undefined).map((l) => l.line)).toEqual([]);
         expect(s.agent.logs().length).toBeGreaterThan(0);
-        console.info(`edgeHub outage: ${during} cycles in 8 s down; reconnected ${reconnectedAt - backAt} ms after the hub returned; fresh twin ${Date.now() - reconnectedAt} ms later`);
+        console.info(`edgeHub outage: ${during} cycles in 8 s down (${connected} in the 8 s before); reconnected ${reconnectedAt - backAt} ms after the hub returned; fresh twin ${Date.now() - reconnectedAt} ms later`);
       } finally {
         await plant.cleanup();
       }

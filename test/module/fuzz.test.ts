@@ -1,7 +1,11 @@
-// Fuzz: generated desired patches and direct method bodies — valid, nearly valid, malformed,
-// oversized, deeply nested, with fields given twice — through the real parsing and handlers.
+// Fuzz: generated desired patches, twin bodies and direct method bodies — valid, nearly valid,
+// malformed, oversized, deeply nested, with fields given twice — through the real parsing and
+// handlers (raw twin bodies through the transport's guard into the SDK's own twin code).
 // Each input gets FUZZ_CASES cases per run: 0 crashes, 0 hangs, every answer a known status under
 // the 128 KB limit, and a prune reaches the engine for a real run only when the body asked for one.
+import { EventEmitter } from 'node:events';
+import device from 'azure-iot-device';
+import { MqttTwinClient } from 'azure-iot-device-mqtt/dist/mqtt_twin_client.js';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ActionLock } from '../../src/actions/action-lock.js';
@@ -13,6 +17,7 @@ import type { Cycle } from '../../src/module/cycle-runner.js';
 import { type MethodAnswer, badRequest, readMethods } from '../../src/module/methods.js';
 import { ModuleConfig } from '../../src/module/module-config.js';
 import { withDeadline } from '../../src/module/deadline.js';
+import { BodyProblems, GuardedMqttBase, type TwinRefusal } from '../../src/module/guarded-transport.js';
 import { buildReport } from '../../src/report/build.js';
 import { container, snapshot } from '../support/snapshot-builder.js';
 
@@ -145,4 +150,127 @@ describe('fuzz', () => {
     );
     expect(t.cases).toBe(FUZZ_CASES);
   }, 300_000);
+
+  it(`twin bodies: ${FUZZ_CASES} raw desired patches and ${FUZZ_CASES} raw twins through the guard into the SDK's twin code, never a throw, a refusal rejected whole`, async () => {
+    const t = (tally['twin bodies'] = { cases: 0, crashes: 0, hangs: 0, realRunsReachingEngine: 0 });
+    const sdk = await sdkTwin();
+    const patches = fc.oneof({ weight: 3, arbitrary: body }, { weight: 1, arbitrary: fc.constant('{"logLevel": "debug"}') });
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), patches, fc.integer({ min: 1, max: 1e6 }), async (asTwin, raw, version) => {
+        t.cases += 1;
+        const before = { config: sdk.settings.current, desiredKeys: Object.keys(sdk.twin.properties.desired) };
+        sdk.refusals.length = 0;
+        try {
+          await withDeadline(asTwin ? sdk.answerGet(raw) : sdk.patch(version, raw), HANG_MS, 'twin body');
+        } catch (error) {
+          if ((error as Error).name === 'DeadlineError') t.hangs += 1;
+          else t.crashes += 1;
+          throw error;
+        }
+        let parses = true;
+        try {
+          JSON.parse(raw);
+        } catch {
+          parses = false;
+        }
+        // What JSON.parse cannot read never reaches the SDK; a refusal is rejected whole, with its reason, the configuration unchanged.
+        if (!parses) expect(sdk.refusals).toHaveLength(1);
+        if (sdk.refusals.length > 0) {
+          expect(sdk.settings.reported()).toMatchObject({ status: 'rejected', rejectedVersion: asTwin ? null : version, error: sdk.refusals[0].problem });
+          expect(sdk.settings.current).toBe(before.config);
+          // The SDK holds a stand-in: no twin at all, or the patch's version alone over what it had.
+          const desired = sdk.twin.properties.desired as Record<string, unknown>;
+          if (asTwin) expect(desired).toEqual({});
+          else expect([desired.$version, Object.keys(desired).sort()]).toEqual([version, [...new Set([...before.desiredKeys, '$version'])].sort()]);
+        }
+      }),
+      { numRuns: 2 * FUZZ_CASES },
+    );
+    expect(t.cases).toBe(2 * FUZZ_CASES);
+  }, 300_000);
+
+  it(`reported-update answers: ${FUZZ_CASES} raw bodies through the guard into the SDK's twin code, never a throw; an unreadable one fails the update`, async () => {
+    const t = (tally['reported-update answers'] = { cases: 0, crashes: 0, hangs: 0, realRunsReachingEngine: 0 });
+    const sdk = await sdkTwin();
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(body, fc.constantFrom('', ' ')), async (raw) => {
+        t.cases += 1;
+        let error: Error | undefined;
+        try {
+          error = await withDeadline(sdk.answerUpdate(raw), HANG_MS, 'reported update');
+        } catch (thrown) {
+          if ((thrown as Error).name === 'DeadlineError') t.hangs += 1;
+          else t.crashes += 1;
+          throw thrown;
+        }
+        let readable = raw === '';
+        try {
+          readable ||= JSON.parse(raw) !== undefined;
+        } catch {
+          readable = false;
+        }
+        if (!readable) expect(error?.message).toMatch(/^twin response: /);
+      }),
+      { numRuns: FUZZ_CASES },
+    );
+    expect(t.cases).toBe(FUZZ_CASES);
+  }, 300_000);
 });
+
+/**
+ * The SDK's own twin code — MqttTwinClient (parsing) and Twin (merging, change events) — over the
+ * guarded MQTT base with its network calls answered in place, and the module's configuration fed
+ * as the agent feeds it.
+ */
+async function sdkTwin() {
+  const refusals: TwinRefusal[] = [];
+  const settings = new ModuleConfig([envLayer({})]);
+  const base = new GuardedMqttBase(new BodyProblems((refusal) => {
+    refusals.push(refusal);
+    settings.refuseDesired(refusal);
+  }));
+  let lastRequest = '';
+  Object.assign(base, {
+    subscribe: (_topic: string, _options: unknown, done: (error?: Error) => void) => done(),
+    publish: (topic: string, _body: unknown, _options: unknown, done: (error?: Error) => void) => {
+      lastRequest = topic;
+      done();
+    },
+  });
+  const twinClient = new MqttTwinClient(base);
+  // What the SDK's Mqtt transport is to its Twin: getTwin, reported updates and the desired-patch events.
+  const transport = Object.assign(new EventEmitter(), {
+    getTwin: (done: (error?: Error, twin?: unknown) => void) => twinClient.getTwin(done),
+    updateTwinReportedProperties: (patch: unknown, done: (error?: Error) => void) => twinClient.updateTwinReportedProperties(patch, done),
+    enableTwinDesiredPropertiesUpdates: (done: (error?: Error) => void) => done(),
+  });
+  twinClient.on('twinDesiredPropertiesUpdate', (patch: unknown) => transport.emit('twinDesiredPropertiesUpdate', patch));
+  const twin = new device.Twin(transport as never, { shouldRetry: () => false, nextRetryTimeout: () => 0 } as never, 0);
+  twin.on('properties.desired', () => settings.applyDesired(twin.properties.desired as Record<string, unknown>));
+  const delivered = () => new Promise((resolve) => setImmediate(resolve));
+  const sdk = {
+    refusals,
+    settings,
+    twin,
+    async answerGet(raw: string) {
+      const got = twin.get().catch((error: Error) => error);
+      const requestId = new URLSearchParams(lastRequest.split('?')[1]).get('$rid');
+      base.emit('message', `$iothub/twin/res/200/?$rid=${requestId}`, Buffer.from(raw));
+      await got;
+      await delivered();
+    },
+    /** A reported-properties update answered 204 with `raw`: its error, if it failed. */
+    async answerUpdate(raw: string): Promise<Error | undefined> {
+      const updated = new Promise<Error | undefined>((resolve) => twin.properties.reported.update({ probe: 1 }, (error?: Error) => resolve(error)));
+      const requestId = new URLSearchParams(lastRequest.split('?')[1]).get('$rid');
+      base.emit('message', `$iothub/twin/res/204/?$rid=${requestId}`, Buffer.from(raw));
+      return updated;
+    },
+    async patch(version: number, raw: string) {
+      base.emit('message', `$iothub/twin/PATCH/properties/desired/?$version=${version}`, Buffer.from(raw));
+      await delivered();
+    },
+  };
+  await sdk.answerGet('{"desired":{"$version":1},"reported":{"$version":1}}');
+  return sdk;
+}

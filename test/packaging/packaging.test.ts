@@ -73,7 +73,7 @@ describe('the Dockerfiles', () => {
     ]);
     const user = run.find((line) => line.startsWith('USER '));
     expect(user).toMatch(/^USER [1-9]\d*:[1-9]\d*$/);
-    expect(run).toContain('ENTRYPOINT ["node", "--max-semi-space-size=1", "--optimize-for-size", "dist/edge-health.js"]');
+    expect(run).toContain('ENTRYPOINT ["node", "--max-semi-space-size=1", "--optimize-for-size", "--lite-mode", "dist/edge-health.js"]');
     expect(run).toContain('CMD ["run"]');
   });
 
@@ -201,7 +201,7 @@ describe('deployment.template.json', () => {
   it('gives the module twin every cloud-settable setting at its default, and the module takes them as they are', () => {
     expect(Object.keys(desired).sort()).toEqual([...DESIRED_KEYS].sort());
     const defaults = defaultConfig();
-    // Twin values may not be arrays: lists are written as comma-separated text.
+    // Lists are written as comma-separated text, the form the README documents for desired properties.
     expect(DESIRED_KEYS.filter((key) => Array.isArray(desired[key]))).toEqual([]);
     for (const key of DESIRED_KEYS) {
       const value = defaults[key];

@@ -29,9 +29,10 @@ export const PRUNE_RULES: ProxyRule[] = [
   { method: 'DELETE', path: /^\/images\/[^/]+$/ },
 ];
 
-export async function startSocketProxy(upstreamSocket: string, rules: ProxyRule[], { holdDeletesMs = 0 } = {}): Promise<SocketProxy> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'eh-proxy-'));
-  const socketPath = path.join(dir, 'docker.sock');
+/** `socketPath`: listen there (an engine that appears where the agent already looks) instead of in a folder of its own. */
+export async function startSocketProxy(upstreamSocket: string, rules: ProxyRule[], { holdDeletesMs = 0, socketPath = '' } = {}): Promise<SocketProxy> {
+  const dir = socketPath ? undefined : mkdtempSync(path.join(tmpdir(), 'eh-proxy-'));
+  const listenPath = dir ? path.join(dir, 'docker.sock') : socketPath;
   const seen: SocketProxy['seen'] = [];
   const server: Server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
     const method = incoming.method ?? 'GET';
@@ -58,14 +59,14 @@ export async function startSocketProxy(upstreamSocket: string, rules: ProxyRule[
     if (method === 'DELETE' && holdDeletesMs > 0) setTimeout(forward, holdDeletesMs);
     else forward();
   });
-  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  await new Promise<void>((resolve) => server.listen(listenPath, resolve));
   return {
-    dockerHost: `unix://${socketPath}`,
+    dockerHost: `unix://${listenPath}`,
     seen,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir ?? listenPath, { recursive: true, force: true });
     },
   };
 }

@@ -56,7 +56,9 @@
  * reconnects by itself only while it listens for methods or desired properties.
  * Faults: hub.faults.refuseAuth refuses every CONNECT as not authorized (hub.connectAttempts holds
  * when each CONNECT came); hub.faults.loseReportedResponses = n applies the next n reported patches
- * but never answers them, as when a response is lost with the connection up.
+ * but never answers them, as when a response is lost with the connection up;
+ * hub.faults.rawTwinBodies = ['…'] answers the next twin GETs with those bodies (200) instead of the twin;
+ * hub.sendRawDesired(moduleId, version, body) publishes a desired patch frame with any body.
  *
  * Importing the SDKs from ESM: Node sees only `Client` as a named export of azure-iot-device and
  * azure-iothub; take the rest from the default export (`import iotDevice from 'azure-iot-device'`).
@@ -110,6 +112,8 @@ export interface TestHub {
   /** The MQTT topic filters the module is subscribed to (kept while it is disconnected). */
   subscriptions(moduleId: string): string[];
   twin(moduleId: string): JsonObject;
+  /** Publishes a desired-properties frame with this raw body and $version; throws when the module does not listen for patches. */
+  sendRawDesired(moduleId: string, version: number, body: string): void;
   stopMqtt(options?: { forgetSessions?: boolean }): Promise<void>;
   startMqtt(): Promise<void>;
   readonly faults: MqttGateway['faults'];
@@ -189,6 +193,9 @@ export async function startTestHub(options: { deviceId?: string } = {}): Promise
           `${connections(moduleId).length} connections; rejections: ${mqtt.rejections.join(' | ')}`),
       subscriptions: (moduleId) => mqtt.subscriptionsOf(module(moduleId)),
       twin: (moduleId) => module(moduleId).twin.serviceView(),
+      sendRawDesired: (moduleId, version, body) => {
+        if (!mqtt.pushRawDesired(module(moduleId), version, body)) throw new Error(`${moduleId} is not connected and listening for desired patches`);
+      },
       stopMqtt: (options) => mqtt.stop(options),
       startMqtt: () => mqtt.listen(),
       faults: mqtt.faults,

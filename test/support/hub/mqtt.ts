@@ -66,8 +66,11 @@ function parseEvent(moduleId: string, propertyBag: string, body: Buffer): Output
 export class MqttGateway {
   /** What the hub refused or could not do, newest last: the first place to look when a module misbehaves. */
   readonly rejections: string[] = [];
-  /** Faults a test injects: refuse every CONNECT as not authorized; apply reported patches but lose the next n responses. */
-  readonly faults = { refuseAuth: false, loseReportedResponses: 0 };
+  /**
+   * Faults a test injects: refuse every CONNECT as not authorized; apply reported patches but lose
+   * the next n responses; answer the next twin GETs with these raw bodies instead of the twin.
+   */
+  readonly faults = { refuseAuth: false, loseReportedResponses: 0, rawTwinBodies: [] as string[] };
   /** When each CONNECT arrived, accepted or not, for tests that watch a module's retry rate. */
   readonly connectAttempts: Date[] = [];
   /** Topic filters by client id; kept across reconnects, dropped when a client connects with clean: true. */
@@ -194,6 +197,14 @@ export class MqttGateway {
     this.send(clientIdOf(module), DESIRED_PATCHES, `$iothub/twin/PATCH/properties/desired/?$version=${patch.$version}`, JSON.stringify(patch));
   }
 
+  /**
+   * Publishes a desired-properties frame with a raw body IoT Hub would never send (not JSON, nested
+   * 2,000 deep), bypassing the twin document; false when the module does not listen for patches.
+   */
+  pushRawDesired(module: HubModule, version: number, body: string): boolean {
+    return this.send(clientIdOf(module), DESIRED_PATCHES, `$iothub/twin/PATCH/properties/desired/?$version=${version}`, body);
+  }
+
   /** Delivers a direct method to the module and waits for its response, within IoT Hub's timeouts. */
   async invokeMethod(module: HubModule, call: MethodCall): Promise<MethodResult> {
     const request = JSON.stringify(call.payload);
@@ -285,7 +296,9 @@ export class MqttGateway {
       if (complete) complete(Number(methodResponse[1]), payload);
       else this.rejections.push(`${client.id}: method response ${requestId} came after its timeout or was never asked for`);
     } else if (path === '$iothub/twin/GET/' && requestId) {
-      this.answerTwin(client, requestId, 200, module.twin.deviceView());
+      const raw = this.faults.rawTwinBodies.shift();
+      if (raw === undefined) this.answerTwin(client, requestId, 200, module.twin.deviceView());
+      else if (!this.send(client.id, TWIN_RESPONSES, `$iothub/twin/res/200/?$rid=${requestId}`, raw)) this.rejections.push(`${client.id}: raw twin body not delivered`);
     } else if (path === '$iothub/twin/PATCH/properties/reported/' && requestId) {
       try {
         const version = module.twin.patchReported(JSON.parse(payload.toString()));

@@ -1,0 +1,75 @@
+// One module under test: a local hub of its own and `edge-health run` as a real process connected
+// to it, with what an operator reads off it (the twin's reported properties, the log) at hand.
+import { type AgentProcess, startAgent } from './agent-process.js';
+import { type TestHub, startTestHub } from './hub/index.js';
+
+export interface Reported {
+  health?: { status: string; checks: Record<string, { id: string; status: string; worst: Record<string, { subject: string; status: string; message: string }> }> };
+  config?: { status: string; desiredVersion: number | null; rejectedVersion: number | null; error?: string | null; applied: Record<string, unknown> };
+  agent?: { engineReachable?: boolean };
+}
+
+export interface ModuleScenario {
+  hub: TestHub;
+  moduleId: string;
+  agent: AgentProcess;
+  /** When each cycle finished, from the log. */
+  cycles(): number[];
+  /** The log lines whose text includes `text`. */
+  logged(text: string): string[];
+  reported(): Reported;
+  /** Patches the desired properties as an operator does, through the service API. */
+  setDesired(desired: Record<string, unknown>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts the hub and the agent (a cycle every second) and waits for its first connection; `beforeConnect` runs in between. */
+export async function startModuleScenario(env: Record<string, string> = {}, beforeConnect: (hub: TestHub) => void = () => {}): Promise<ModuleScenario> {
+  const hub = await startTestHub();
+  const moduleId = hub.addModule('edgeHealth');
+  beforeConnect(hub);
+  const agent = startAgent(['run'], {
+    ...process.env,
+    NODE_EXTRA_CA_CERTS: undefined,
+    ...hub.moduleEnv(moduleId),
+    EDGE_HEALTH_SCHEDULE: '* * * * * *',
+    EDGE_HEALTH_JITTER_SECONDS: '0',
+    EDGE_HEALTH_LOG_LEVEL: 'info',
+    EDGE_HEALTH_VOLUME_SIZES: 'false',
+    ...env,
+  });
+  const scenario: ModuleScenario = {
+    hub,
+    moduleId,
+    agent,
+    cycles: () => agent.logs().filter((l) => l.logText.includes('cycle finished')).map((l) => Date.parse(l.timestamp ?? '')),
+    logged: (text) => agent.logs().filter((l) => l.logText.includes(text)).map((l) => l.logText),
+    reported: () => (hub.twin(moduleId) as unknown as { properties: { reported: Reported } }).properties.reported,
+    setDesired: async (desired) => {
+      const { responseBody } = await hub.registry().getModuleTwin(hub.deviceId, moduleId);
+      await hub.registry().updateModuleTwin(hub.deviceId, moduleId, { properties: { desired } }, responseBody.etag);
+    },
+    close: async () => {
+      await agent.stop();
+      await hub.close();
+    },
+  };
+  try {
+    await hub.waitForConnections(moduleId, 1, 30_000);
+  } catch (error) {
+    await scenario.close();
+    throw new Error(`${(error as Error).message}\nagent log:\n${agent.logs().map((l) => l.line).join('\n')}`);
+  }
+  return scenario;
+}
+
+/** The first truthy value of `read` within `timeoutMs`; otherwise throws naming `what` and, if given, what was seen. */
+export async function until<T>(what: string, read: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, seen?: () => unknown): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${seen ? `; seen: ${JSON.stringify(seen()).slice(0, 3000)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
