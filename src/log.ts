@@ -11,9 +11,16 @@ export type LogFormat = Config['logFormat'];
 export const CONSOLE_BUFFER_BYTES = 1024 * 1024;
 
 /**
+ * What a console says about the lines it dropped, before the next line it is given: a line to write
+ * first, or undefined when it was told elsewhere (the log, for the reports on standard output).
+ */
+export type DroppedNotice = (dropped: number) => string | undefined;
+
+/**
  * A console (a file descriptor: a pipe, a terminal, a file) written in the background, one write
  * in flight, at most `maxBytes` waiting. A blocking pipe that is not read blocks that one write in
- * the thread pool, never the event loop.
+ * the thread pool, never the event loop. The log's standard error and `run --local`'s reports on
+ * standard output both go through one.
  */
 export class ConsoleOutput {
   private dropped = 0;
@@ -29,10 +36,10 @@ export class ConsoleOutput {
     this.stream.on('error', () => {});
   }
 
-  /** Queues one formatted line; first, if lines were dropped since the console last took one, a line saying how many. */
-  write(line: string, format: LogFormat): void {
+  /** Queues one line; first, if lines were dropped since the last notice, tells how many through `notice`. */
+  write(line: string, notice: DroppedNotice): void {
     if (this.closed) return;
-    if (this.dropped > 0) this.reportDropped(format);
+    if (this.dropped > 0) this.tellDropped(notice);
     this.stream.write(line);
   }
 
@@ -51,13 +58,20 @@ export class ConsoleOutput {
     });
   }
 
-  private reportDropped(format: LogFormat): void {
+  private tellDropped(notice: DroppedNotice): void {
     const dropped = this.dropped;
     this.dropped = 0;
-    this.stream.write(formatLine(format, JSON.stringify({ level: 40, time: Date.now(), msg: 'log lines dropped: the console was not read', dropped })));
-    // Still no room: the notice went too, and it is not one of the log lines to count.
+    const line = notice(dropped);
+    if (line === undefined) return;
+    this.stream.write(line);
+    // Still no room: the notice went too, and it is not one of the lines to count.
     if (this.dropped > 0) this.dropped = dropped;
   }
+}
+
+/** The log's own notice of the log lines it dropped, in the log's format. */
+export function droppedLogLines(format: LogFormat): DroppedNotice {
+  return (dropped) => formatLine(format, JSON.stringify({ level: 40, time: Date.now(), msg: 'log lines dropped: the console was not read', dropped }));
 }
 
 let stderr: ConsoleOutput | undefined;
@@ -90,7 +104,8 @@ const BARE_VALUE = /^[^\s"=\\]+$/;
 
 export function createLogger({ logLevel, logFormat }: Pick<Config, 'logLevel' | 'logFormat'>): Logger {
   const output = standardError();
-  return pino({ level: logLevel, base: undefined }, { write: (line: string) => output.write(formatLine(logFormat, line), logFormat) });
+  const notice = droppedLogLines(logFormat);
+  return pino({ level: logLevel, base: undefined }, { write: (line: string) => output.write(formatLine(logFormat, line), notice) });
 }
 
 /**

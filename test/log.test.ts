@@ -1,13 +1,11 @@
 // The log format on real pino output: what edgeAgent's GetModuleLogs reads, and JSON lines; and a
 // console nobody reads (a real pipe, full), which must cost log lines, never the agent's work.
-import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConsoleOutput, type LogFormat, formatLine, iotEdgeTimestamp } from '../src/log.js';
+import { ConsoleOutput, type LogFormat, droppedLogLines, formatLine, iotEdgeTimestamp } from '../src/log.js';
+import { fullPipe } from './support/full-pipe.js';
 import { parseLogLines } from './support/iotedge-log.js';
 
 const MAIN = fileURLToPath(new URL('../dist/edge-health.js', import.meta.url));
@@ -78,58 +76,6 @@ describe('the IoT Edge log format', () => {
   });
 });
 
-/**
- * A pipe (a FIFO) whose buffer is already full, as when the Docker log driver stops reading: `writer`
- * is a blocking end for the console under test, `drain()` reads what arrived so far (the filler
- * left out) until the buffer is empty.
- */
-function fullPipe() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'eh-console-'));
-  const fifo = path.join(dir, 'console');
-  execFileSync('mkfifo', [fifo]);
-  const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
-  const filler = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
-  // 4096 bytes, PIPE_BUF: each write goes in whole or not at all.
-  const chunk = Buffer.from(`${'f'.repeat(4095)}\n`);
-  for (;;) {
-    try {
-      writeSync(filler, chunk);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') break;
-      throw error;
-    }
-  }
-  const writer = openSync(fifo, constants.O_WRONLY);
-  let text = '';
-  const buffer = Buffer.alloc(65536);
-  return {
-    writer,
-    drain(): string[] {
-      for (;;) {
-        try {
-          const n = readSync(reader, buffer);
-          if (n === 0) break;
-          text += buffer.subarray(0, n).toString();
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'EAGAIN') break;
-          throw error;
-        }
-      }
-      return text.split('\n').filter((line) => line !== '' && !/^f+$/.test(line));
-    },
-    close() {
-      for (const fd of [writer, filler, reader]) {
-        try {
-          closeSync(fd);
-        } catch {
-          // already closed by the console under test
-        }
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 async function until<T>(what: string, read: () => T | undefined | false, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -150,7 +96,7 @@ describe('a console nobody reads', () => {
     const pipe = fullPipe();
     pipes.push(pipe);
     const output = new ConsoleOutput(pipe.writer, 4096);
-    const logger = pino({ base: undefined }, { write: (line: string) => output.write(formatLine('json', line), 'json') });
+    const logger = pino({ base: undefined }, { write: (line: string) => output.write(formatLine('json', line), droppedLogLines('json')) });
     for (let i = 0; i < 200; i++) logger.info({ i, padding: 'p'.repeat(60) }, 'while stuck');
     // The buffer holds about 40 of those lines; the rest were dropped, not kept.
     let seen = 0;

@@ -1,5 +1,6 @@
+import { isatty } from 'node:tty';
 import type { Command } from 'commander';
-import { closeLog, createLogger } from '../log.js';
+import { ConsoleOutput, closeLog, createLogger } from '../log.js';
 import { runLocal } from '../module/local.js';
 import { ModuleConfig } from '../module/module-config.js';
 import { renderText } from '../report/text.js';
@@ -8,6 +9,8 @@ import { addSettingOptions } from './setting-options.js';
 
 /** How long shutdown may take before the process is ended anyway: IoT Edge (Docker) kills at 10 s; we promise 5. */
 const SHUTDOWN_GRACE_MS = 4_500;
+/** Before exiting: how long the reports still waiting may take to reach standard output. */
+const REPORTS_CLOSE_DEADLINE_MS = 1_000;
 
 export function runCommand(program: Command): Command {
   const command = program
@@ -34,13 +37,20 @@ export function runCommand(program: Command): Command {
     }
 
     if (options.local) {
-      const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+      const color = isatty(1) && !process.env.NO_COLOR;
+      // In the background, as the log: a standard output nobody reads costs reports, never a cycle or SIGTERM.
+      const reports = new ConsoleOutput(1);
+      const droppedReports = (dropped: number) => {
+        logger.warn({ dropped }, 'reports dropped: standard output was not read');
+        return undefined;
+      };
       await runLocal({
         config: settings.current,
         logger,
         stop: stopping.signal,
-        print: (report) => process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${renderText(report, { color })}\n`),
+        print: (report) => reports.write(options.json ? `${JSON.stringify(report)}\n` : `${renderText(report, { color })}\n`, droppedReports),
       });
+      await reports.close(REPORTS_CLOSE_DEADLINE_MS);
     } else {
       if (!process.env.IOTEDGE_WORKLOADURI && !process.env.EdgeHubConnectionString && !process.env.IotHubConnectionString) {
         throw new UsageError(

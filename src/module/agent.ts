@@ -33,8 +33,8 @@ export interface ModuleRun {
 
 /** Connecting and reading the twin at start: past this, the module exits and IoT Edge restarts it. */
 const STARTUP_DEADLINE_MS = 60_000;
-/** One reconnect attempt once its turn came (open, and the SAS signing through the workload API it includes). */
-const RECONNECT_DEADLINE_MS = 30_000;
+/** One connection attempt once its turn came (open, and the SAS signing through the workload API it includes). */
+const ATTEMPT_DEADLINE_MS = 30_000;
 /** On stop: how long a running prune may take to finish its delete in flight and answer, then closing the client. */
 const ACTIONS_SETTLE_MS = 3_000;
 const CLOSE_DEADLINE_MS = 1_000;
@@ -75,10 +75,11 @@ async function start(settings: ModuleConfig, logger: Logger, stop: AbortSignal, 
   const client = await createModuleClient(settings.current, bodyProblems, gate);
   running.client = client;
   client.on('error', (error: Error) => logger.warn({ error: error.message }, 'module client error'));
-  // The SDK retries on its own (through the gate) and emits disconnect only once it gives up: keep trying.
+  // The SDK retries nothing itself (client.ts): every drop comes here at once, and this loop reconnects.
   const reconnect = reconnector(client, gate, logger, stop);
   client.on('disconnect', () => void reconnect());
-  await withDeadline(client.open(), STARTUP_DEADLINE_MS, 'connecting to edgeHub');
+  // edgeHub may not listen yet when IoT Edge starts the module: the same paced attempts, within the startup deadline.
+  if (!(await withDeadline(openPaced(client, gate, logger, stop, 'connecting to edgeHub'), STARTUP_DEADLINE_MS, 'connecting to edgeHub'))) return;
   logger.info({ productInfo: settings.current.productInfo, transport: settings.current.transport }, 'connected to edgeHub');
 
   const twin = await withDeadline(client.getTwin(), STARTUP_DEADLINE_MS, 'reading the module twin');
@@ -155,11 +156,7 @@ async function start(settings: ModuleConfig, logger: Logger, stop: AbortSignal, 
   runCycle();
 }
 
-/**
- * One reconnect loop at a time, however many disconnects the SDK reports. Its attempts keep the
- * gate's pace: each waits for its turn, and one that failed before reaching edgeHub (the SAS
- * signing through the workload API) counts as a failed attempt, so it too waits longer each time.
- */
+/** One reconnect loop at a time, however many disconnects the SDK reports. */
 function reconnector(client: ModuleClient, gate: ConnectGate, logger: Logger, stop: AbortSignal): () => Promise<void> {
   let reconnecting = false;
   return async () => {
@@ -167,32 +164,44 @@ function reconnector(client: ModuleClient, gate: ConnectGate, logger: Logger, st
     reconnecting = true;
     logger.warn('disconnected from edgeHub; reconnecting');
     try {
-      while (!stop.aborted) {
-        await sleep(gate.msUntilNextAttempt(), stop);
-        if (stop.aborted) return;
-        try {
-          await withDeadline(client.open(), gate.msUntilNextAttempt() + RECONNECT_DEADLINE_MS, 'reconnecting to edgeHub');
-          logger.info('reconnected to edgeHub');
-          return;
-        } catch (error) {
-          logger.warn({ error: (error as Error).message }, 'reconnect failed');
-          if (gate.msUntilNextAttempt() === 0) gate.failed(error as Error);
-        }
-      }
+      if (await openPaced(client, gate, logger, stop, 'reconnecting to edgeHub')) logger.info('reconnected to edgeHub');
     } finally {
       reconnecting = false;
     }
   };
 }
 
+/**
+ * Opens the client, attempt after attempt at the gate's pace; true once open, false on stop. An
+ * attempt that failed before reaching edgeHub (the SAS signing through the workload API) counts as
+ * a failed attempt, so it too waits longer each time.
+ */
+async function openPaced(client: ModuleClient, gate: ConnectGate, logger: Logger, stop: AbortSignal, what: string): Promise<boolean> {
+  while (!stop.aborted) {
+    await sleep(gate.msUntilNextAttempt(), stop);
+    if (stop.aborted) return false;
+    try {
+      await withDeadline(client.open(), gate.msUntilNextAttempt() + ATTEMPT_DEADLINE_MS, what);
+      return true;
+    } catch (error) {
+      logger.warn({ error: (error as Error).message }, `${what} failed`);
+      if (gate.msUntilNextAttempt() === 0) gate.failed(error as Error);
+    }
+  }
+  return false;
+}
+
+/** Resolves after `ms`, or at once on `stop`. Without `stop` (shutdown's own waits) it does not keep the process alive. */
 function sleep(ms: number, stop?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    stop?.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(timer);
+      stop?.removeEventListener('abort', done);
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(done, ms);
+    if (!stop) timer.unref();
+    stop?.addEventListener('abort', done, { once: true });
   });
 }
 

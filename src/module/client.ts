@@ -1,5 +1,15 @@
 // Connects to edgeHub the production way (ModuleClient.fromEnvironment) with ProductInfo set, every
-// connection attempt paced by one gate.
+// connection attempt paced by one gate, and what the module listens to subscribed again on every
+// reconnect.
+//
+// Why resubscribe here: the SDK connects with clean session false and counts on edgeHub keeping the
+// session. It subscribes again to methods only on its own retries, never when the agent opens the
+// client after the SDK gave up, and it never subscribes again to the twin's response and
+// desired-properties topics (its twin client remembers them as subscribed for the client's whole
+// life). An edgeHub restarted without its session state (a new container, no persistent store)
+// then left the module connected but deaf: no methods, no desired changes, no reported properties.
+// MQTT lets a client repeat a SUBSCRIBE (the broker replaces the subscription), so the connection
+// repeats all of them after each reconnect, before the SDK sees it connected.
 import { readFile } from 'node:fs/promises';
 import device from 'azure-iot-device';
 import deviceMqtt from 'azure-iot-device-mqtt';
@@ -15,22 +25,32 @@ const TRANSPORTS = { mqtt: deviceMqtt.Mqtt, mqttWs: deviceMqtt.MqttWs } as const
 type MqttTransport = typeof deviceMqtt.Mqtt;
 type ConnectCallback = Parameters<mqttBase.MqttBase['connect']>[1];
 
+type SubscribeOptions = Parameters<mqttBase.MqttBase['subscribe']>[1];
+
 /**
  * The SDK's MQTT connection (MqttBase, which the transport's constructor takes) with each CONNECT
- * waiting for its turn at `gate`, and each twin body screened (guarded-transport.ts). Every path
- * the SDK reconnects by ends here, one attempt at a time (the transport's state machine holds
- * everything else back while it connects).
+ * waiting for its turn at `gate`, each twin body screened (guarded-transport.ts), and every topic
+ * filter it was subscribed to subscribed again once a reconnect succeeds. Every path the SDK
+ * reconnects by ends here, one attempt at a time (the transport's state machine holds everything
+ * else back while it connects).
  */
 function gatedConnection(gate: ConnectGate, bodyProblems: BodyProblems): mqttBase.MqttBase {
   return new (class extends GuardedMqttBase {
+    /** Topic filters subscribed to, with their options: what a reconnect restores. */
+    private readonly subscribed = new Map<string, SubscribeOptions>();
+
     override connect(config: mqttBase.MqttBaseTransportConfig, done: ConnectCallback): void {
       gate.beforeAttempt().then(
         () => {
           try {
             super.connect(config, (error, result) => {
-              if (error) gate.failed(error);
-              else gate.succeeded();
-              done(error, result);
+              if (error) {
+                gate.failed(error);
+                return done(error, result);
+              }
+              gate.succeeded();
+              // A failed SUBSCRIBE fails the connect: the SDK (or the agent's reconnect loop) connects again, and that restores them again.
+              this.resubscribe().then(() => done(undefined, result), (failed: Error) => done(failed));
             });
           } catch (error) {
             done(error as Error);
@@ -40,9 +60,31 @@ function gatedConnection(gate: ConnectGate, bodyProblems: BodyProblems): mqttBas
       );
     }
 
+    override subscribe(topic: string, options: SubscribeOptions, callback: (error?: Error, result?: unknown) => void): void {
+      super.subscribe(topic, options, (error, result) => {
+        if (!error) this.subscribed.set(topic, options);
+        callback(error, result);
+      });
+    }
+
+    override unsubscribe(topic: string, callback: (error?: Error, result?: unknown) => void): void {
+      super.unsubscribe(topic, (error, result) => {
+        if (!error) this.subscribed.delete(topic);
+        callback(error, result);
+      });
+    }
+
     override disconnect(done: Parameters<mqttBase.MqttBase['disconnect']>[0]): void {
       gate.dropWaiting();
       super.disconnect(done);
+    }
+
+    private resubscribe(): Promise<unknown> {
+      return Promise.all(
+        [...this.subscribed].map(
+          ([topic, options]) => new Promise<void>((resolve, reject) => super.subscribe(topic, options, (error) => (error ? reject(error) : resolve()))),
+        ),
+      );
     }
   })(bodyProblems);
 }
@@ -57,7 +99,15 @@ function gatedTransport(Transport: MqttTransport, gate: ConnectGate, bodyProblem
 }
 
 /**
- * A module client, not yet open, whose connection attempts all wait for their turn at `gate`, and
+ * The SDK retries nothing itself. Its default retries each operation on its own for 4 minutes and
+ * only then reports `disconnect`: meanwhile a drop shows nowhere in the log, and the agent's one
+ * reconnect loop (paced at the gate, logging each failure) waits. What an operation could not send
+ * the agent's sinks keep and send again on reconnect, so nothing relies on the SDK's retries.
+ */
+const NO_SDK_RETRIES: Parameters<device.ModuleClient['setRetryPolicy']>[0] = { shouldRetry: () => false, nextRetryTimeout: () => -1 };
+
+/**
+ * A module client, not yet open, retrying nothing by itself (the agent reconnects), whose connection attempts all wait for their turn at `gate`, and
  * whose transport checks each method and twin body before the SDK parses it (problems recorded in `bodyProblems`). fromEnvironment gives the transport the edgeHub CA from the
  * workload trust bundle, but a later setOptions replaces the transport's options: setting
  * productInfo alone would drop that CA and break TLS to edgeHub. So the CA is fetched the same
@@ -72,6 +122,7 @@ export async function createModuleClient(
   const client = await ModuleClient.fromEnvironment(gatedTransport(guardedTransport(TRANSPORTS[config.transport], bodyProblems), gate, bodyProblems));
   const ca = await edgeHubCa(env);
   await client.setOptions({ productInfo: config.productInfo, ...(ca ? { ca } : {}) });
+  client.setRetryPolicy(NO_SDK_RETRIES);
   return client;
 }
 

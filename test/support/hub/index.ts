@@ -51,7 +51,8 @@
  * "ErrorCode:DeviceNotOnline;…".
  *
  * Outages: hub.stopMqtt() cuts every module connection and stops listening; hub.startMqtt()
- * listens again on the same port. Sessions (subscriptions) survive, as in IoT Hub. The SDK
+ * listens again on the same port. Sessions (subscriptions) survive, as in IoT Hub, unless
+ * hub.stopMqtt({ forgetSessions: true }): edgeHub restarted without its session state. The SDK
  * reconnects by itself only while it listens for methods or desired properties.
  * Faults: hub.faults.refuseAuth refuses every CONNECT as not authorized (hub.connectAttempts holds
  * when each CONNECT came); hub.faults.loseReportedResponses = n applies the next n reported patches
@@ -113,7 +114,7 @@ export interface TestHub {
   twin(moduleId: string): JsonObject;
   /** Publishes a desired-properties frame with this raw body and $version; throws when the module does not listen for patches. */
   sendRawDesired(moduleId: string, version: number, body: string): void;
-  stopMqtt(): Promise<void>;
+  stopMqtt(options?: { forgetSessions?: boolean }): Promise<void>;
   startMqtt(): Promise<void>;
   readonly faults: MqttGateway['faults'];
   readonly connectAttempts: readonly Date[];
@@ -195,7 +196,7 @@ export async function startTestHub(options: { deviceId?: string } = {}): Promise
       sendRawDesired: (moduleId, version, body) => {
         if (!mqtt.pushRawDesired(module(moduleId), version, body)) throw new Error(`${moduleId} is not connected and listening for desired patches`);
       },
-      stopMqtt: () => mqtt.stop(),
+      stopMqtt: (options) => mqtt.stop(options),
       startMqtt: () => mqtt.listen(),
       faults: mqtt.faults,
       connectAttempts: mqtt.connectAttempts,

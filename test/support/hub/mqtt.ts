@@ -8,7 +8,8 @@
 // - Hub → module, only on what it subscribed to: twin responses, desired-property patches,
 //   method requests ($iothub/methods/POST/<name>/?$rid=…).
 // A module's subscriptions outlive its connection (clean: false), as in IoT Hub: after a
-// reconnect the SDK subscribes again only to methods and inputs, not to the twin topics.
+// reconnect the SDK subscribes again only to methods and inputs, not to the twin topics. A restart
+// that forgets sessions (stop({ forgetSessions: true })) is an edgeHub without its session state.
 import type { Socket } from 'node:net';
 import { createServer, type Server } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
@@ -98,63 +99,76 @@ export class MqttGateway {
   /** Starts listening on 127.0.0.1 on a free port. */
   static async start(hubHostName: string, modules: HubModules, tls: { cert: string; key: string }): Promise<MqttGateway> {
     const gateway = new MqttGateway(hubHostName, modules, tls);
-    gateway.broker = await Aedes.createBroker({
+    gateway.broker = await gateway.createBroker();
+    await gateway.listen();
+    return gateway;
+  }
+
+  /** An aedes broker speaking for this hub, with no sessions yet. */
+  private async createBroker(): Promise<Aedes> {
+    const broker = await Aedes.createBroker({
       authenticate: (client, username, password, done) => {
-        const problem = gateway.authenticate(client, username, password);
-        if (problem) gateway.reject(client.id, problem);
+        const problem = this.authenticate(client, username, password);
+        if (problem) this.reject(client.id, problem);
         done(problem ? (Object.assign(new Error(problem), { returnCode: NOT_AUTHORIZED }) as AuthenticateError) : null, !problem);
       },
       authorizeSubscribe: (client, subscription, done) => {
-        const allowed = [TWIN_RESPONSES, DESIRED_PATCHES, METHOD_REQUESTS, `${gateway.moduleTopics(client)}inputs/#`];
+        const allowed = [TWIN_RESPONSES, DESIRED_PATCHES, METHOD_REQUESTS, `${this.moduleTopics(client)}inputs/#`];
         if (allowed.includes(subscription.topic)) return done(null, subscription);
-        done(gateway.reject(client.id, `subscription to ${subscription.topic} is not one IoT Hub offers a module`));
+        done(this.reject(client.id, `subscription to ${subscription.topic} is not one IoT Hub offers a module`));
       },
       authorizePublish: (client, packet, done) => {
         if (!client) return done(new Error('the hub accepts no publish without a client'));
         try {
-          gateway.handlePublish(client, packet);
+          this.handlePublish(client, packet);
           done(null);
         } catch (error) {
-          done(gateway.reject(client.id, (error as Error).message));
+          done(this.reject(client.id, (error as Error).message));
         }
       },
     });
     // Online from CONNACK on: the module may send requests from then, before aedes calls it ready.
-    gateway.broker.on('connackSent', (connack, client) => {
+    broker.on('connackSent', (connack, client) => {
       if (connack.returnCode !== 0) return;
-      gateway.online.set(client.id, client);
-      gateway.moduleOf(client).twin.connectionState = 'Connected';
+      this.online.set(client.id, client);
+      this.moduleOf(client).twin.connectionState = 'Connected';
     });
-    gateway.broker.on('clientDisconnect', (client) => {
-      if (gateway.online.get(client.id) !== client) return; // replaced by a newer connection
-      gateway.online.delete(client.id);
-      gateway.moduleOf(client).twin.connectionState = 'Disconnected';
+    broker.on('clientDisconnect', (client) => {
+      if (this.online.get(client.id) !== client) return; // replaced by a newer connection
+      this.online.delete(client.id);
+      this.moduleOf(client).twin.connectionState = 'Disconnected';
     });
     // With TLS 1.3 a client's refusal of the server certificate arrives after the handshake.
-    gateway.broker.on('connectionError', (client, error) => gateway.reject(client.id ?? 'client', `connection failed before CONNECT: ${error.message}`));
-    gateway.broker.on('subscribe', (subscriptions, client) => {
-      const filters = gateway.subscriptions.get(client.id) ?? new Set<string>();
+    broker.on('connectionError', (client, error) => this.reject(client.id ?? 'client', `connection failed before CONNECT: ${error.message}`));
+    broker.on('subscribe', (subscriptions, client) => {
+      const filters = this.subscriptions.get(client.id) ?? new Set<string>();
       for (const { topic } of subscriptions) filters.add(topic);
-      gateway.subscriptions.set(client.id, filters);
+      this.subscriptions.set(client.id, filters);
     });
-    gateway.broker.on('unsubscribe', (topics, client) => {
-      for (const topic of topics) gateway.subscriptions.get(client.id)?.delete(topic);
+    broker.on('unsubscribe', (topics, client) => {
+      for (const topic of topics) this.subscriptions.get(client.id)?.delete(topic);
     });
-    await gateway.listen();
-    return gateway;
+    return broker;
   }
 
   get listeningPort(): number {
     return this.port;
   }
 
-  /** Takes the listener down and cuts every connection, as when edgeHub restarts. Sessions are kept. */
-  async stop(): Promise<void> {
+  /**
+   * Takes the listener down and cuts every connection, as when edgeHub restarts. Sessions are kept,
+   * unless `forgetSessions`: a new broker, as an edgeHub restarted without its session state.
+   */
+  async stop({ forgetSessions = false } = {}): Promise<void> {
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       for (const socket of this.sockets) socket.destroy();
     });
     if (!(await pollUntil(() => this.online.size === 0, STOP_TIMEOUT_MS))) throw new Error(`MQTT clients still online ${STOP_TIMEOUT_MS} ms after their sockets were cut`);
+    if (!forgetSessions) return;
+    await new Promise<void>((resolve) => this.broker.close(() => resolve()));
+    this.subscriptions.clear();
+    this.broker = await this.createBroker();
   }
 
   /** Listens again, on the same port. */
