@@ -41,8 +41,8 @@ describeWithEngine('the IoT Edge module against a local hub', () => {
     return (responseBody.properties?.reported ?? {}) as Reported;
   };
   const setDesired = async (desired: Record<string, unknown>) => {
-    const { responseBody } = await hub.registry().getModuleTwin(hub.deviceId, moduleId);
-    await hub.registry().updateModuleTwin(hub.deviceId, moduleId, { properties: { desired } }, responseBody.etag);
+    // Unconditional: the module's reported patches move the etag between a read and the update.
+    await hub.registry().updateModuleTwin(hub.deviceId, moduleId, { properties: { desired } }, '*');
   };
   const invoke = async (methodName: string, payload: unknown) => {
     const { result } = await hub.serviceClient().invokeDeviceMethod(hub.deviceId, moduleId, { methodName, payload, responseTimeoutInSeconds: 30 });

@@ -45,9 +45,10 @@ export async function startModuleScenario(env: Record<string, string> = {}, befo
     cycles: () => agent.logs().filter((l) => l.logText.includes('cycle finished')).map((l) => Date.parse(l.timestamp ?? '')),
     logged: (text) => agent.logs().filter((l) => l.logText.includes(text)).map((l) => l.logText),
     reported: () => (hub.twin(moduleId) as unknown as { properties: { reported: Reported } }).properties.reported,
+    // Unconditional ('*'), as an operator's tool does: the module reports all the time, and every
+    // reported patch moves the etag between a read and the update.
     setDesired: async (desired) => {
-      const { responseBody } = await hub.registry().getModuleTwin(hub.deviceId, moduleId);
-      await hub.registry().updateModuleTwin(hub.deviceId, moduleId, { properties: { desired } }, responseBody.etag);
+      await hub.registry().updateModuleTwin(hub.deviceId, moduleId, { properties: { desired } }, '*');
     },
     close: async () => {
       await agent.stop();
