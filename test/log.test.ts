@@ -7,9 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConsoleOutput, type LogFormat, droppedLogLines, formatLine, iotEdgeTimestamp } from '../src/log.js';
 import { fullPipe } from './support/full-pipe.js';
 import { parseLogLines } from './support/iotedge-log.js';
+import { sleep, until } from './support/until.js';
 
 const MAIN = fileURLToPath(new URL('../dist/edge-health.js', import.meta.url));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function capture(format: LogFormat, level = 'trace') {
   const lines: string[] = [];
@@ -75,16 +75,6 @@ describe('the IoT Edge log format', () => {
     expect(new Date(`${day}T${time}${zone}`).getTime()).toBe(date.getTime());
   });
 });
-
-async function until<T>(what: string, read: () => T | undefined | false, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(50);
-  }
-}
 
 describe('a console nobody reads', () => {
   const pipes: Array<ReturnType<typeof fullPipe>> = [];

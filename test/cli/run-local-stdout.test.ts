@@ -7,19 +7,9 @@ import { ConsoleOutput } from '../../src/log.js';
 import { freePort } from '../support/free-port.js';
 import { fullPipe } from '../support/full-pipe.js';
 import { parseLogLines } from '../support/iotedge-log.js';
+import { sleep, until } from '../support/until.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/edge-health.js', import.meta.url));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, read: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
 
 /** The collection time of the latest cycle, from the metrics endpoint; undefined before the first or when it does not answer. */
 async function lastCycleAt(port: number): Promise<number | undefined> {

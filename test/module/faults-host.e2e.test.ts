@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Plant, describeWithEngine } from '../support/engine.js';
-import { type ModuleScenario, type Reported, startModuleScenario, until } from '../support/module-scenario.js';
+import { type ModuleScenario, type Reported, startModuleScenario } from '../support/module-scenario.js';
+import { until } from '../support/until.js';
 import { startSocketProxy } from '../support/socket-proxy.js';
 
 const HISTORY_FILE = 'disk-history.json';

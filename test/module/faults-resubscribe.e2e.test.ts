@@ -5,21 +5,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type AgentProcess, startAgent } from '../support/agent-process.js';
 import { type TestHub, startTestHub } from '../support/hub/index.js';
+import { sleep, until } from '../support/until.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const METHODS = '$iothub/methods/POST/#';
 const DESIRED = '$iothub/twin/PATCH/properties/desired/#';
 const TWIN_RESPONSES = '$iothub/twin/res/#';
-
-async function until<T>(what: string, read: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
 
 describe('edgeHub restarted without its sessions', () => {
   let hub: TestHub;
@@ -71,7 +61,7 @@ describe('edgeHub restarted without its sessions', () => {
 
     await until('subscribed again to methods, desired patches and twin responses', () => [METHODS, DESIRED, TWIN_RESPONSES].every((t) => subscribed().includes(t)), 10_000);
     expect((await hub.serviceClient().invokeDeviceMethod(hub.deviceId, moduleId, { methodName: 'getConfig', payload: null, responseTimeoutInSeconds: 10 })).result).toMatchObject({ status: 200 });
-    await until('the change made while away, applied and reported', () => reportedConfig()?.desiredVersion === whileAway, 10_000);
+    await until('the change made while away, applied and reported', () => reportedConfig()?.desiredVersion === whileAway, 10_000, () => ({ whileAway, config: reportedConfig(), log: logged('').slice(-15).map((l) => l.line) }));
     // Made after the return: it reaches the module only through the desired-properties subscription.
     const afterReturn = await setDesired({ diskFreeWarnPercent: 30 });
     await until('the change made after the return, applied and reported', () => reportedConfig()?.desiredVersion === afterReturn && reportedConfig()?.applied?.diskFreeWarnPercent === 30, 10_000);

@@ -6,67 +6,22 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type AgentProcess, startAgent } from '../support/agent-process.js';
 import { Plant, describeWithEngine } from '../support/engine.js';
 import { PRUNE_RULES, READ_ONLY_RULES, startSocketProxy } from '../support/socket-proxy.js';
-import { type TestHub, startTestHub } from '../support/hub/index.js';
+import { type ModuleScenario, startModuleScenario } from '../support/module-scenario.js';
+import { sleep, until } from '../support/until.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const started: ModuleScenario[] = [];
 
-async function until<T>(what: string, read: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
-
-interface Scenario {
-  hub: TestHub;
-  moduleId: string;
-  agent: AgentProcess;
-  cycles(): number[];
-  invoke(methodName: string, payload?: unknown): Promise<{ status: number; payload: unknown }>;
-}
-
-const started: Scenario[] = [];
-
-async function scenario(env: Record<string, string> = {}): Promise<Scenario> {
-  const hub = await startTestHub();
-  const moduleId = hub.addModule('edgeHealth');
-  const agent = startAgent(['run'], {
-    ...process.env,
-    NODE_EXTRA_CA_CERTS: undefined,
-    ...hub.moduleEnv(moduleId),
-    EDGE_HEALTH_SCHEDULE: '* * * * * *',
-    EDGE_HEALTH_JITTER_SECONDS: '0',
-    EDGE_HEALTH_LOG_LEVEL: 'info',
-    EDGE_HEALTH_VOLUME_SIZES: 'false',
-    ...env,
-  });
-  const s: Scenario = {
-    hub,
-    moduleId,
-    agent,
-    cycles: () => agent.logs().filter((l) => l.logText.includes('cycle finished')).map((l) => Date.parse(l.timestamp ?? '')),
-    invoke: async (methodName, payload = null) => {
-      const { result } = await hub.serviceClient().invokeDeviceMethod(hub.deviceId, moduleId, { methodName, payload, responseTimeoutInSeconds: 10 });
-      return result as { status: number; payload: unknown };
-    },
-  };
+async function scenario(env: Record<string, string> = {}): Promise<ModuleScenario> {
+  const s = await startModuleScenario(env);
   started.push(s);
-  await hub.waitForConnections(moduleId, 1, 30_000);
   return s;
 }
 
 describeWithEngine('the module under faults', () => {
   afterAll(async () => {
-    await Promise.all(started.map(async ({ agent, hub }) => {
-      await agent.stop();
-      await hub.close();
-    }));
+    await Promise.all(started.map((s) => s.close()));
   });
 
   describe.concurrent('side by side', () => {

@@ -3,7 +3,8 @@
 // SDK: the module stays up, cycles go on, the twin and the log say what was refused, the last good
 // configuration stays, and a later good patch is taken.
 import { afterAll, describe, expect, it } from 'vitest';
-import { type ModuleScenario, startModuleScenario, until } from '../support/module-scenario.js';
+import { type ModuleScenario, startModuleScenario } from '../support/module-scenario.js';
+import { until } from '../support/until.js';
 
 const DESIRED_PATCHES = '$iothub/twin/PATCH/properties/desired/#';
 const started: ModuleScenario[] = [];

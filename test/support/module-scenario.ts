@@ -18,6 +18,8 @@ export interface ModuleScenario {
   /** The log lines whose text includes `text`. */
   logged(text: string): string[];
   reported(): Reported;
+  /** Invokes a direct method as an operator does, through the service API. */
+  invoke(methodName: string, payload?: unknown): Promise<{ status: number; payload: unknown }>;
   /** Patches the desired properties as an operator does, through the service API. */
   setDesired(desired: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
@@ -44,6 +46,10 @@ export async function startModuleScenario(env: Record<string, string> = {}, befo
     agent,
     cycles: () => agent.logs().filter((l) => l.logText.includes('cycle finished')).map((l) => Date.parse(l.timestamp ?? '')),
     logged: (text) => agent.logs().filter((l) => l.logText.includes(text)).map((l) => l.logText),
+    invoke: async (methodName, payload = null) => {
+      const { result } = await hub.serviceClient().invokeDeviceMethod(hub.deviceId, moduleId, { methodName, payload, responseTimeoutInSeconds: 10 });
+      return result as { status: number; payload: unknown };
+    },
     reported: () => (hub.twin(moduleId) as unknown as { properties: { reported: Reported } }).properties.reported,
     // Unconditional ('*'), as an operator's tool does: the module reports all the time, and every
     // reported patch moves the etag between a read and the update.
@@ -65,12 +71,3 @@ export async function startModuleScenario(env: Record<string, string> = {}, befo
 }
 
 /** The first truthy value of `read` within `timeoutMs`; otherwise throws naming `what` and, if given, what was seen. */
-export async function until<T>(what: string, read: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, seen?: () => unknown): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${seen ? `; seen: ${JSON.stringify(seen()).slice(0, 3000)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
