@@ -1,7 +1,7 @@
 // What a prune plans, carries out and answers. The plan is a pure function of the engine's state
 // read at call time; a dry run answers the plan itself, a real run carries it out one item at a time.
 import type { z } from 'zod';
-import type { EngineConnection } from '../collect/docker-client.js';
+import type { EngineConnection } from '../engine/connection.js';
 import type { Config } from '../config/settings.js';
 
 export type PruneKind = 'volumes' | 'images';

@@ -2,9 +2,10 @@
 // module, each removed by ID without force and with noprune, so one call deletes exactly one image
 // and the answer is exactly what was deleted (a parent left untagged shows up in the next run).
 import type Docker from 'dockerode';
-import { compareApiVersions, getJson } from '../collect/docker-client.js';
-import { mapLimit } from '../collect/map-limit.js';
-import { retryWhileDiskUsageRuns } from '../collect/disk-usage.js';
+import { diskUsage } from '../engine/disk-usage.js';
+import { unlessEngineAnswers } from '../engine/errors.js';
+import { getJson } from '../engine/get-json.js';
+import { mapLimit } from '../map-limit.js';
 import { isSystemModuleName } from '../iotedge.js';
 import type { ContainerInfo } from '../snapshot.js';
 import { listContainerRefs } from './container-refs.js';
@@ -119,10 +120,6 @@ interface ImageInspect {
   Metadata?: { LastTagTime?: string };
 }
 
-interface SystemDfImages {
-  Images?: { Id: string; Size: number; SharedSize: number }[] | null;
-}
-
 const INSPECT_CONCURRENCY = 8;
 
 function toModel(image: Docker.ImageInfo): Omit<ImageModel, 'lastTagTime'> {
@@ -146,24 +143,18 @@ export const pruneImages: PruneSpec<typeof imagePrunePayload, ImageState> = {
     const inspected = only === undefined ? listed : listed.filter((image) => image.Id === only);
     const parentsOnly = only === undefined ? [] : listed.filter((image) => image.Id !== only).map((image) => ({ ...toModel(image), lastTagTime: null }));
     const images = await mapLimit(inspected, INSPECT_CONCURRENCY, async (image): Promise<ImageModel | undefined> => {
-      let inspect: ImageInspect;
-      try {
-        inspect = await getJson<ImageInspect>(docker, `/images/${image.Id}/json`, {}, signal);
-      } catch (error) {
-        // Removed between list and inspect: nothing left to plan for.
-        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-        throw error;
-      }
+      // Removed between list and inspect (404): nothing left to plan for.
+      const inspect = await unlessEngineAnswers([404], getJson<ImageInspect>(docker, `/images/${image.Id}/json`, {}, signal));
+      if (!inspect) return undefined;
       const lastTagTime = inspect.Metadata?.LastTagTime;
       return { ...toModel(image), lastTagTime: lastTagTime && !NEVER.test(lastTagTime) ? lastTagTime : null };
     });
     return { images: [...images.filter((i) => i !== undefined), ...parentsOnly], containers };
   },
   plan: planImagePrune,
-  async measure({ docker, apiVersion }, signal) {
+  async measure(engine, signal) {
     // Bytes only this image holds: layers it shares with other images stay when it goes.
-    const query: Record<string, string> = compareApiVersions(apiVersion, '1.42') >= 0 ? { type: 'image' } : {};
-    const df = await retryWhileDiskUsageRuns(() => getJson<SystemDfImages>(docker, '/system/df', query, signal), signal);
+    const df = await diskUsage(engine, 'image', signal);
     return new Map((df.Images ?? []).map((i) => [i.Id, i.Size - Math.max(0, i.SharedSize)]));
   },
   async remove({ docker }, id, signal) {

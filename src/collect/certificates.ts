@@ -7,7 +7,8 @@ import type { BlindReason, CertificateInfo, CertificateRole, CertificateScan, Io
 import { globToRegExp } from '../glob.js';
 import { HOST_FOLDER_MAX_ENTRIES, HostFileError, listHostFolder, readHostFile } from './host-file.js';
 import { hostPath } from './host-path.js';
-import { type Note, describeError } from './run-source.js';
+import { describeError } from '../errors.js';
+import type { Note } from './run-source.js';
 import { fetchTrustBundle } from './workload-trust-bundle.js';
 
 /** Where aziot-certd keeps the certificates it issues; mode 0700 for its own user. */

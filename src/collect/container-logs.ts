@@ -2,9 +2,9 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ContainerInfo, ContainerLogFiles } from '../snapshot.js';
 import { hostPath } from './host-path.js';
-import { mapLimit } from './map-limit.js';
+import { mapLimit } from '../map-limit.js';
 import type { Note } from './run-source.js';
-import { describeError } from './run-source.js';
+import { describeError } from '../errors.js';
 
 /** Where a file-writing log driver keeps a container's log, and the name its rotated files start with. */
 function logLocation(container: ContainerInfo, dataRoot: string): { directory: string; baseName: string } | undefined {

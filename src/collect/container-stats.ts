@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { ContainerInfo, ContainerStats } from '../snapshot.js';
-import { mapLimit } from './map-limit.js';
+import { mapLimit } from '../map-limit.js';
 
 const STATS_CONCURRENCY = 4;
 

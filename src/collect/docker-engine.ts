@@ -1,6 +1,7 @@
 import { redactProxyCredentials } from '../proxy.js';
 import type { DockerEngine } from '../snapshot.js';
-import { type EngineConnection, getJson } from './docker-client.js';
+import type { EngineConnection } from '../engine/connection.js';
+import { getJson } from '../engine/get-json.js';
 
 /** The fields of GET /info read here. */
 interface EngineInfo {

@@ -3,7 +3,7 @@ import si from 'systeminformation';
 import type { FilesystemInfo, FilesystemRole, FilesystemScan } from '../snapshot.js';
 import { hostPath } from './host-path.js';
 import { readMountTable } from './mount-table.js';
-import { describeError } from './run-source.js';
+import { describeError } from '../errors.js';
 
 export interface WatchedPath {
   path: string;

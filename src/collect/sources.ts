@@ -6,7 +6,7 @@ import { collectContainerStats } from './container-stats.js';
 import { collectContainers } from './containers.js';
 import { collectDaemonConfig } from './daemon-config.js';
 import { type DiskHistoryState, collectDiskHistory } from './disk-history.js';
-import { connectEngine } from './docker-client.js';
+import { connectEngine } from '../engine/connection.js';
 import { collectDockerEngine } from './docker-engine.js';
 import { collectFilesystems } from './filesystems.js';
 import { collectIotEdgeConfig } from './iotedge-config.js';
