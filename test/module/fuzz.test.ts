@@ -13,7 +13,7 @@ import type { Cycle } from '../../src/module/cycle-runner.js';
 import { type MethodAnswer, badRequest, readMethods } from '../../src/module/methods.js';
 import { ModuleConfig } from '../../src/module/module-config.js';
 import { withDeadline } from '../../src/module/deadline.js';
-import { buildReport } from '../../src/report/build.js';
+import { checkedReport } from '../support/report.js';
 import { container, snapshot } from '../support/snapshot-builder.js';
 
 /** Cases per input per run; the README's Reliability table states this number. */
@@ -47,7 +47,7 @@ const body = fc.oneof(
 
 const cycle: Cycle = (() => {
   const snap = snapshot({ containers: [container({ name: 'c', limits: { memoryBytes: 0 } })] });
-  return { snapshot: snap, report: buildReport(snap, defaultConfig()), durationMs: 1 };
+  return { snapshot: snap, report: checkedReport(snap, defaultConfig()), durationMs: 1 };
 })();
 const read = readMethods({ runCycle: async () => cycle, lastCycle: () => cycle, describeConfig: () => ({ config: defaultConfig() }) });
 

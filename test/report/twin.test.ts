@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/settings.js';
-import { buildReport } from '../../src/report/build.js';
+import { checkedReport } from '../support/report.js';
 import { TWIN_HEALTH_MAX_BYTES, TWIN_REFRESH_MS, twinHealth, twinKey } from '../../src/report/twin.js';
 import { GiB, container, filesystem, logFiles, snapshot } from '../support/snapshot-builder.js';
 
@@ -9,7 +9,7 @@ function troubledReport(containers: number) {
   const list = Array.from({ length: containers }, (_, i) =>
     container({ name: `module-with-a-rather-long-name-${i}.example`, limits: { memoryBytes: 0, nanoCpus: 0 }, logConfig: { type: 'json-file', config: {} } }),
   );
-  return buildReport(
+  return checkedReport(
     snapshot({ containers: list, containerLogs: list.map((c) => logFiles({ containerId: c.id, files: [{ name: 'x', sizeBytes: 5 * 1024 ** 3 }] })) }),
     defaultConfig(),
   );
@@ -59,7 +59,7 @@ describe('twin health', () => {
 
 /** A host whose free space drifts between cycles; below 20 % free disk.space is a warning. */
 function hostReport(availableBytes: number, collectedAt: string, extra: Parameters<typeof snapshot>[0] = {}) {
-  return buildReport(snapshot({ collectedAt, filesystems: { filesystems: [filesystem({ availableBytes })], unreadable: [], notMounted: [] }, ...extra }), defaultConfig());
+  return checkedReport(snapshot({ collectedAt, filesystems: { filesystems: [filesystem({ availableBytes })], unreadable: [], notMounted: [] }, ...extra }), defaultConfig());
 }
 const at = (minutes: number) => new Date(Date.parse('2024-05-01T12:00:00.000Z') + minutes * 60_000).toISOString();
 
