@@ -6,6 +6,7 @@ import { diskUsage } from '../engine/disk-usage.js';
 import { unlessEngineAnswers } from '../engine/errors.js';
 import { getJson } from '../engine/get-json.js';
 import { mapLimit } from '../map-limit.js';
+import { parseImageReference } from '../image-reference.js';
 import { isSystemModuleName } from '../iotedge.js';
 import type { ContainerInfo } from '../snapshot.js';
 import { listContainerRefs } from './container-refs.js';
@@ -54,7 +55,7 @@ export function planImagePrune(state: ImageState, options: ImagePruneOptions, co
   return planFrom(
     candidates,
     (image) => {
-      if (runtimeImages.has(image.id) || [...image.tags, ...image.digests].some((ref) => RUNTIME_REPOSITORIES.has(repository(ref).split('/').pop() ?? ''))) {
+      if (runtimeImages.has(image.id) || [...image.tags, ...image.digests].some((ref) => RUNTIME_REPOSITORIES.has(parseImageReference(ref).repository.split('/').pop() ?? ''))) {
         return 'protected: image of the IoT Edge runtime (edgeAgent/edgeHub)';
       }
       if (image.id === selfImage) return 'protected: image of this module';
@@ -73,7 +74,7 @@ export function planImagePrune(state: ImageState, options: ImagePruneOptions, co
 
 /** The engine removes an image by ID without force only when it has at most one tag and all its references are in one repository. */
 function removableById(image: ImageModel): boolean {
-  return image.tags.length <= 1 && new Set([...image.tags, ...image.digests].map(repository)).size <= 1;
+  return image.tags.length <= 1 && new Set([...image.tags, ...image.digests].map((ref) => parseImageReference(ref).repository)).size <= 1;
 }
 
 /** A requested name is a tag (repo:tag), a digest reference, the image ID, or at least 12 hex digits of it. */
@@ -98,14 +99,6 @@ function matchesName(image: ImageModel, name: string): boolean {
 
 function displayName(image: ImageModel): string {
   return image.tags[0] ?? image.id;
-}
-
-/** registry:5000/org/name for registry:5000/org/name:tag or …@sha256:…. */
-function repository(ref: string): string {
-  const at = ref.indexOf('@');
-  if (at >= 0) return ref.slice(0, at);
-  const colon = ref.lastIndexOf(':');
-  return colon > ref.lastIndexOf('/') ? ref.slice(0, colon) : ref;
 }
 
 function newest(a: string, b: string | null): string {

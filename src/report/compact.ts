@@ -17,7 +17,3 @@ export function keyNumbers(details: Record<string, unknown>, limit = 6): Record<
   const numbers = Object.entries(details).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1]));
   return Object.fromEntries(numbers.slice(0, limit));
 }
-
-export function truncate(text: string, chars: number): string {
-  return text.length <= chars ? text : `${text.slice(0, chars - 1)}…`;
-}

@@ -2,7 +2,8 @@
 // Each fits one 4 KB metered message by default; IoT Hub's hard limit is 256 KB.
 import type { Status } from '../checks/types.js';
 import type { Report } from './build.js';
-import { byWorstFirst, isProblem, truncate } from './compact.js';
+import { truncate } from '../truncate.js';
+import { byWorstFirst, isProblem } from './compact.js';
 
 /** Body budget that keeps body and properties inside one 4 KB metered unit. */
 export const TELEMETRY_MAX_BYTES = 3_500;

@@ -5,7 +5,8 @@
 // bytes, log sizes), ride along with those changes and are otherwise refreshed once a day.
 import type { CheckResult, Status } from '../checks/types.js';
 import type { Report, StatusCounts } from './build.js';
-import { byWorstFirst, keyNumbers, truncate } from './compact.js';
+import { truncate } from '../truncate.js';
+import { byWorstFirst, keyNumbers } from './compact.js';
 
 export interface TwinSubject {
   subject: string;
