@@ -137,7 +137,7 @@ export const pruneImages: PruneSpec<typeof imagePrunePayload, ImageState> = {
     const parentsOnly = only === undefined ? [] : listed.filter((image) => image.Id !== only).map((image) => ({ ...toModel(image), lastTagTime: null }));
     const images = await mapLimit(inspected, INSPECT_CONCURRENCY, async (image): Promise<ImageModel | undefined> => {
       // Removed between list and inspect (404): nothing left to plan for.
-      const inspect = await unlessEngineAnswers([404], getJson<ImageInspect>(docker, `/images/${image.Id}/json`, {}, signal));
+      const inspect = await unlessEngineAnswers([404], getJson<ImageInspect>(docker, { path: `/images/${image.Id}/json`, signal }));
       if (!inspect) return undefined;
       const lastTagTime = inspect.Metadata?.LastTagTime;
       return { ...toModel(image), lastTagTime: lastTagTime && !NEVER.test(lastTagTime) ? lastTagTime : null };

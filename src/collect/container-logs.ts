@@ -31,13 +31,16 @@ const NEVER = '0001-01-01T00:00:00Z';
  * A data root the agent cannot see (a module without the /var/lib/docker bind) makes every log a
  * blind spot, never an empty log.
  */
-export async function collectContainerLogs(
-  containers: ContainerInfo[],
-  dataRoot: string,
-  hostRoot: string,
-  note: Note,
-  signal: AbortSignal,
-): Promise<ContainerLogFiles[]> {
+export interface ContainerLogOptions {
+  containers: ContainerInfo[];
+  /** The engine's data root, as it names it (DockerRootDir). */
+  dataRoot: string;
+  hostRoot: string;
+  note: Note;
+  signal: AbortSignal;
+}
+
+export async function collectContainerLogs({ containers, dataRoot, hostRoot, note, signal }: ContainerLogOptions): Promise<ContainerLogFiles[]> {
   const located = containers.flatMap((container) => {
     const location = logLocation(container, dataRoot);
     return location ? [{ container, ...location }] : [];

@@ -19,7 +19,7 @@ interface EngineInfo {
 
 /** `docker info` and `docker version`, reduced to what checks read. */
 export async function collectDockerEngine(engine: EngineConnection, signal: AbortSignal): Promise<DockerEngine> {
-  const info = await getJson<EngineInfo>(engine.docker, '/info', {}, signal);
+  const info = await getJson<EngineInfo>(engine.docker, { path: '/info', signal });
   return {
     endpoint: engine.endpoint,
     apiVersion: engine.apiVersion,

@@ -74,7 +74,7 @@ const list = SourceList.of<SourceOptions>()
     name: 'containerLogs',
     needs: ['docker', 'containers'],
     collect: ({ options, needed, signal, note }) =>
-      collectContainerLogs(needed.containers, needed.docker.info.dataRoot, options.hostRoot, note, signal),
+      collectContainerLogs({ containers: needed.containers, dataRoot: needed.docker.info.dataRoot, hostRoot: options.hostRoot, note, signal }),
   })
   .add({
     name: 'volumeSizes',
@@ -98,7 +98,8 @@ const list = SourceList.of<SourceOptions>()
     name: 'volumes',
     needs: ['docker', 'containers'],
     uses: ['volumeSizes'],
-    collect: ({ needed, used, signal }) => collectVolumes(needed.docker.connection.docker, needed.containers, used.volumeSizes.value, signal),
+    collect: ({ needed, used, signal }) =>
+      collectVolumes({ docker: needed.docker.connection.docker, containers: needed.containers, sizes: used.volumeSizes.value, signal }),
   })
   .add({
     name: 'daemonConfig',

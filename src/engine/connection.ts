@@ -37,7 +37,7 @@ export async function connectEngine(endpoint: string, signal: AbortSignal): Prom
   let version: EngineVersion;
   try {
     // /version is served unversioned by every engine, so it is asked before any version is chosen.
-    version = await getJson<EngineVersion>(new Docker(address), '/version', {}, signal);
+    version = await getJson<EngineVersion>(new Docker(address), { path: '/version', signal });
   } catch (error) {
     // The default socket and nothing there: no engine on this host. Anything else — a DOCKER_HOST or
     // TLS setup that does not work, a socket that refuses — is a fault.

@@ -22,7 +22,7 @@ export async function diskUsage({ docker, apiVersion }: Pick<EngineConnection, '
   const query: Record<string, string> = compareApiVersions(apiVersion, '1.42') >= 0 ? { type: kind } : {};
   for (;;) {
     try {
-      return await getJson<SystemDf>(docker, '/system/df', query, signal);
+      return await getJson<SystemDf>(docker, { path: '/system/df', query, signal });
     } catch (error) {
       const busy = /disk usage operation is already running/.test(engineReason(error) ?? (error as Error).message);
       if (!busy || signal.aborted) throw error;

@@ -2,8 +2,16 @@
 // this agent needs.
 import type Docker from 'dockerode';
 
-/** A raw GET for endpoints dockerode does not pass query options to; stops when `signal` fires. */
-export function getJson<T>(docker: Docker, path: string, query: Record<string, string>, signal: AbortSignal): Promise<T> {
+export interface GetJsonOptions {
+  /** The engine API path, e.g. /system/df. */
+  path: string;
+  query?: Record<string, string>;
+  /** The request is aborted when it fires: the caller's deadline. */
+  signal: AbortSignal;
+}
+
+/** A raw GET for endpoints dockerode does not pass query options to. */
+export function getJson<T>(docker: Docker, { path, query = {}, signal }: GetJsonOptions): Promise<T> {
   return new Promise((resolve, reject) => {
     docker.modem.dial(
       // @types/docker-modem's DialOptions lacks abortSignal, which docker-modem honours.
