@@ -146,19 +146,17 @@ describeWithEngine('pruneVolumes on the real engine', () => {
     expect(tally.wronglyDeleted).toBe(0);
   }, 300_000);
 
+  /** A real prune of exactly these volumes, whatever their age, with `beforeDelete` changing the engine between plan and delete. */
+  const pruneNowWithInterference = (planned: string[], beforeDelete: NonNullable<PruneDeps['beforeDelete']>) =>
+    runPrune('volumes', { dryRun: false, names: planned, olderThanHours: 0 }, { config, engineEndpoint: TEST_ENGINE_ENDPOINT, lock: new ActionLock(), requestedBy: 'test', beforeDelete });
+
   it('a container created on a planned volume between plan and delete: the last look sees it, the volume is reported and kept, the rest removed', async () => {
     const plant = new Plant();
     plants.push(plant);
     const planned = await Promise.all(['a', 'b', 'c'].map((base) => plant.volume(base)));
-    const result = await runPrune('volumes', { dryRun: false, names: planned, olderThanHours: 0 }, {
-      config,
-      engineEndpoint: TEST_ENGINE_ENDPOINT,
-      lock: new ActionLock(),
-      requestedBy: 'test',
-      beforeDelete: async (removal) => {
-        // Never started: a user all the same.
-        if (removal.name === planned[1]) await plant.container({ name: 'late-comer', volumes: { [removal.name]: '/data' }, start: false });
-      },
+    const result = await pruneNowWithInterference(planned, async (removal) => {
+      // Never started: a user all the same.
+      if (removal.name === planned[1]) await plant.container({ name: 'late-comer', volumes: { [removal.name]: '/data' }, start: false });
     });
     const answer = answerOf(result);
     expect(names(answer.removed)).toEqual([planned[0], planned[2]].sort());
@@ -173,14 +171,8 @@ describeWithEngine('pruneVolumes on the real engine', () => {
     const plant = new Plant();
     plants.push(plant);
     const planned = await Promise.all(['x', 'y'].map((base) => plant.volume(base, { bytes: 4096 })));
-    const result = await runPrune('volumes', { dryRun: false, names: planned, olderThanHours: 0 }, {
-      config,
-      engineEndpoint: TEST_ENGINE_ENDPOINT,
-      lock: new ActionLock(),
-      requestedBy: 'test',
-      beforeDelete: async (removal) => {
-        if (removal.name === planned[0]) await plant.container({ name: 'binder', volumes: { [`${dataRoot}/volumes/${removal.name}/_data`]: '/d' } });
-      },
+    const result = await pruneNowWithInterference(planned, async (removal) => {
+      if (removal.name === planned[0]) await plant.container({ name: 'binder', volumes: { [`${dataRoot}/volumes/${removal.name}/_data`]: '/d' } });
     });
     const answer = answerOf(result);
     expect(names(answer.removed)).toEqual([planned[1]]);
