@@ -1,8 +1,17 @@
-// The log format on real pino output: what edgeAgent's GetModuleLogs reads, and JSON lines.
+// The log format on real pino output: what edgeAgent's GetModuleLogs reads, and JSON lines; and a
+// console nobody reads (a real pipe, full), which must cost log lines, never the agent's work.
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
-import { type LogFormat, formatLine, iotEdgeTimestamp } from '../src/log.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConsoleOutput, type LogFormat, formatLine, iotEdgeTimestamp } from '../src/log.js';
 import { parseLogLines } from './support/iotedge-log.js';
+
+const MAIN = fileURLToPath(new URL('../dist/edge-health.js', import.meta.url));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function capture(format: LogFormat, level = 'trace') {
   const lines: string[] = [];
@@ -67,4 +76,132 @@ describe('the IoT Edge log format', () => {
     // Read back as ISO 8601 with the printed offset, it is the same instant.
     expect(new Date(`${day}T${time}${zone}`).getTime()).toBe(date.getTime());
   });
+});
+
+/**
+ * A pipe (a FIFO) whose buffer is already full, as when the Docker log driver stops reading: `writer`
+ * is a blocking end for the console under test, `drain()` reads what arrived so far (the filler
+ * left out) until the buffer is empty.
+ */
+function fullPipe() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'eh-console-'));
+  const fifo = path.join(dir, 'console');
+  execFileSync('mkfifo', [fifo]);
+  const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  const filler = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+  // 4096 bytes, PIPE_BUF: each write goes in whole or not at all.
+  const chunk = Buffer.from(`${'f'.repeat(4095)}\n`);
+  for (;;) {
+    try {
+      writeSync(filler, chunk);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') break;
+      throw error;
+    }
+  }
+  const writer = openSync(fifo, constants.O_WRONLY);
+  let text = '';
+  const buffer = Buffer.alloc(65536);
+  return {
+    writer,
+    drain(): string[] {
+      for (;;) {
+        try {
+          const n = readSync(reader, buffer);
+          if (n === 0) break;
+          text += buffer.subarray(0, n).toString();
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'EAGAIN') break;
+          throw error;
+        }
+      }
+      return text.split('\n').filter((line) => line !== '' && !/^f+$/.test(line));
+    },
+    close() {
+      for (const fd of [writer, filler, reader]) {
+        try {
+          closeSync(fd);
+        } catch {
+          // already closed by the console under test
+        }
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function until<T>(what: string, read: () => T | undefined | false, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
+
+describe('a console nobody reads', () => {
+  const pipes: Array<ReturnType<typeof fullPipe>> = [];
+  afterEach(() => {
+    for (const pipe of pipes.splice(0)) pipe.close();
+  });
+
+  it('drops lines past its buffer instead of blocking or growing, and says how many once the console reads again', async () => {
+    const pipe = fullPipe();
+    pipes.push(pipe);
+    const output = new ConsoleOutput(pipe.writer, 4096);
+    const logger = pino({ base: undefined }, { write: (line: string) => output.write(formatLine('json', line), 'json') });
+    for (let i = 0; i < 200; i++) logger.info({ i, padding: 'p'.repeat(60) }, 'while stuck');
+    // The buffer holds about 40 of those lines; the rest were dropped, not kept.
+    let seen = 0;
+    await until('what waited, written once the pipe is read', () => {
+      const lines = pipe.drain();
+      const settled = lines.length > 0 && lines.length === seen;
+      seen = lines.length;
+      return settled;
+    }, 10_000);
+    logger.info('reading again');
+    const lines = await until('the line after', () => {
+      const all = pipe.drain().map((line) => JSON.parse(line) as { msg: string; i?: number; dropped?: number });
+      return all.some((line) => line.msg === 'reading again') && all;
+    }, 10_000);
+    const kept = lines.filter((line) => line.msg === 'while stuck').map((line) => line.i);
+    const notice = lines.find((line) => line.msg === 'log lines dropped: the console was not read');
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(100);
+    // Every line is accounted for: written whole and in order, or counted.
+    expect(kept).toEqual([...kept].sort((a, b) => (a ?? 0) - (b ?? 0)));
+    expect(notice?.dropped).toBe(200 - kept.length);
+    expect(lines.map((line) => line.msg).slice(-2)).toEqual(['log lines dropped: the console was not read', 'reading again']);
+  });
+
+  it('the agent keeps its schedule while its log pipe is full, and the log arrives once the pipe is read', async () => {
+    const pipe = fullPipe();
+    pipes.push(pipe);
+    const child = spawn(process.execPath, [MAIN, 'run', '--local', '--json'], {
+      env: { ...process.env, EDGE_HEALTH_SCHEDULE: '* * * * * *', EDGE_HEALTH_JITTER_SECONDS: '0', EDGE_HEALTH_LOG_LEVEL: 'info', EDGE_HEALTH_VOLUME_SIZES: 'false' },
+      stdio: ['ignore', 'pipe', pipe.writer],
+    });
+    let reports = 0;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      reports += chunk.toString().split('\n').filter(Boolean).length;
+    });
+    try {
+      // Its first log line ("running locally", before the first cycle) went into the full pipe:
+      // a blocking write would have stopped the agent right there. Nothing reads the pipe until then.
+      await until('cycles while the log pipe is full', () => reports >= 4, 30_000);
+      const logged = await until('the log, once read', () => {
+        const lines = parseLogLines(pipe.drain().join('\n'));
+        return lines.some((line) => line.logText.includes('running locally')) && lines;
+      }, 10_000);
+      expect(logged.every((line) => line.logLevel !== undefined)).toBe(true);
+      expect(child.exitCode).toBeNull();
+    } finally {
+      // An agent blocked in a write would not even hear SIGTERM.
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(5_000)]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
 });

@@ -32,7 +32,7 @@ try {
     process.exitCode = error.exitCode === 0 ? 0 : EXIT_AGENT_FAILED;
   } else {
     if (error instanceof UsageError) process.stderr.write(`edge-health: ${error.message}\n`);
-    else logCrash(error, process.env[envName('logFormat')] === 'json' ? 'json' : 'iotedge');
+    else await logCrash(error, process.env[envName('logFormat')] === 'json' ? 'json' : 'iotedge');
     // Exit now: an open module client would keep the process alive, and IoT Edge restarts a module that exits.
     process.exit(EXIT_AGENT_FAILED);
   }

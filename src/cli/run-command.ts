@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createLogger } from '../log.js';
+import { closeLog, createLogger } from '../log.js';
 import { runLocal } from '../module/local.js';
 import { ModuleConfig } from '../module/module-config.js';
 import { renderText } from '../report/text.js';
@@ -53,6 +53,7 @@ export function runCommand(program: Command): Command {
       await runModule({ settings, logger, stop: stopping.signal });
     }
     // Shutdown is complete (client closed, schedule gone); timers the SDK leaves behind must not keep IoT Edge waiting.
+    await closeLog();
     process.exit(0);
   });
 }

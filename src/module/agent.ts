@@ -8,8 +8,8 @@ import type { Logger } from 'pino';
 import { readMountTable } from '../collect/mount-table.js';
 import { type TwinHealth, twinHealth } from '../report/twin.js';
 import { AGENT_NAME, AGENT_VERSION } from '../version.js';
-import { exponentialBackoff } from './backoff.js';
 import { createModuleClient } from './client.js';
+import { ConnectGate } from './connect-gate.js';
 import { type Cycle, CycleRunner } from './cycle-runner.js';
 import { withDeadline } from './deadline.js';
 import type { DesiredProperties } from './desired.js';
@@ -31,7 +31,7 @@ export interface ModuleRun {
 
 /** Connecting and reading the twin at start: past this, the module exits and IoT Edge restarts it. */
 const STARTUP_DEADLINE_MS = 60_000;
-/** One reconnect attempt (open, and the SAS signing through the workload API it includes). */
+/** One reconnect attempt once its turn came (open, and the SAS signing through the workload API it includes). */
 const RECONNECT_DEADLINE_MS = 30_000;
 /** On stop: how long a running prune may take to finish its delete in flight and answer, then closing the client. */
 const ACTIONS_SETTLE_MS = 3_000;
@@ -69,11 +69,12 @@ interface Running {
 async function start(settings: ModuleConfig, logger: Logger, stop: AbortSignal, running: Running): Promise<void> {
   const startedAt = new Date().toISOString();
   const bodyProblems = new BodyProblems();
-  const client = await createModuleClient(settings.current, bodyProblems);
+  const gate = new ConnectGate((error, retryInMs) => logger.warn({ error: error.message, retryInMs }, 'edgeHub connection failed; next attempt after a pause'));
+  const client = await createModuleClient(settings.current, bodyProblems, gate);
   running.client = client;
   client.on('error', (error: Error) => logger.warn({ error: error.message }, 'module client error'));
-  // The SDK retries on its own and emits disconnect only once it gives up: keep trying, less and less often.
-  const reconnect = reconnector(client, logger, stop);
+  // The SDK retries on its own (through the gate) and emits disconnect only once it gives up: keep trying.
+  const reconnect = reconnector(client, gate, logger, stop);
   client.on('disconnect', () => void reconnect());
   await withDeadline(client.open(), STARTUP_DEADLINE_MS, 'connecting to edgeHub');
   logger.info({ productInfo: settings.current.productInfo, transport: settings.current.transport }, 'connected to edgeHub');
@@ -151,9 +152,12 @@ async function start(settings: ModuleConfig, logger: Logger, stop: AbortSignal, 
   runCycle();
 }
 
-/** One reconnect loop at a time, however many disconnects the SDK reports; each wait longer, with jitter, up to 5 minutes. */
-function reconnector(client: ModuleClient, logger: Logger, stop: AbortSignal): () => Promise<void> {
-  const backoff = exponentialBackoff();
+/**
+ * One reconnect loop at a time, however many disconnects the SDK reports. Its attempts keep the
+ * gate's pace: each waits for its turn, and one that failed before reaching edgeHub (the SAS
+ * signing through the workload API) counts as a failed attempt, so it too waits longer each time.
+ */
+function reconnector(client: ModuleClient, gate: ConnectGate, logger: Logger, stop: AbortSignal): () => Promise<void> {
   let reconnecting = false;
   return async () => {
     if (reconnecting || stop.aborted) return;
@@ -161,16 +165,15 @@ function reconnector(client: ModuleClient, logger: Logger, stop: AbortSignal): (
     logger.warn('disconnected from edgeHub; reconnecting');
     try {
       while (!stop.aborted) {
-        const retryInMs = backoff.next();
-        await sleep(retryInMs, stop);
+        await sleep(gate.msUntilNextAttempt(), stop);
         if (stop.aborted) return;
         try {
-          await withDeadline(client.open(), RECONNECT_DEADLINE_MS, 'reconnecting to edgeHub');
-          backoff.reset();
+          await withDeadline(client.open(), gate.msUntilNextAttempt() + RECONNECT_DEADLINE_MS, 'reconnecting to edgeHub');
           logger.info('reconnected to edgeHub');
           return;
         } catch (error) {
           logger.warn({ error: (error as Error).message }, 'reconnect failed');
+          if (gate.msUntilNextAttempt() === 0) gate.failed(error as Error);
         }
       }
     } finally {

@@ -141,6 +141,42 @@ describeWithEngine('the module under faults', () => {
       }
     }, 90_000);
 
+    it('edgeHub restarts refusing auth: CONNECTs come less and less often, and once it accepts the module is back by itself with a fresh twin and methods', async () => {
+      const s = await scenario();
+      const reported = () => (s.hub.twin(s.moduleId) as { properties: { reported: { config?: { desiredVersion?: number } } } }).properties.reported;
+      await until('two cycles', () => s.cycles().length >= 2, 30_000);
+      await until('listening for methods', () => s.hub.subscriptions(s.moduleId).some((t) => t.startsWith('$iothub/methods/POST')), 30_000);
+      await s.hub.stopMqtt();
+      s.hub.faults.refuseAuth = true;
+      await s.hub.startMqtt();
+      const restartedAt = Date.now();
+      const refused = () => s.hub.connectAttempts.filter((at) => at.getTime() >= restartedAt).map((at) => at.getTime());
+      // Changed while the module cannot get in: the state it owes the twin when it is back.
+      const { responseBody } = await s.hub.registry().getModuleTwin(s.hub.deviceId, s.moduleId);
+      await s.hub.registry().updateModuleTwin(s.hub.deviceId, s.moduleId, { properties: { desired: { diskFreeWarnPercent: 25 } } }, responseBody.etag);
+      const desiredVersion = (await s.hub.registry().getModuleTwin(s.hub.deviceId, s.moduleId)).responseBody.properties.desired.$version as number;
+
+      // Cycles each second, each wanting to send: without one pace they meant a CONNECT a second.
+      const attempts = await until('five refused CONNECTs', () => refused().length >= 5 && refused().slice(0, 5), 60_000);
+      const gaps = attempts.slice(1).map((at, i) => at - attempts[i]);
+      // Half the first step (1 s) is the shortest wait; then each step doubles, jittered within its upper half.
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(450);
+      expect(gaps[3]).toBeGreaterThanOrEqual(2 * gaps[0]);
+      expect(gaps[2] + gaps[3]).toBeGreaterThan(gaps[0] + gaps[1]);
+      expect(s.agent.logs().some((l) => l.logText.includes('edgeHub connection failed; next attempt after a pause'))).toBe(true);
+
+      s.hub.faults.refuseAuth = false;
+      const acceptedAt = Date.now();
+      const connectionsBefore = s.hub.connections(s.moduleId).length;
+      // The next attempt is one backoff step (8–16 s after the fifth) away, whatever else the module does.
+      await s.hub.waitForConnections(s.moduleId, connectionsBefore + 1, 30_000);
+      const reconnectedAt = Date.now();
+      expect(reconnectedAt - acceptedAt).toBeLessThan(20_000);
+      await until('the desired change made meanwhile, reported as applied', () => reported().config?.desiredVersion === desiredVersion, 10_000);
+      expect((await s.invoke('getConfig')).status).toBe(200);
+      console.info(`auth refused: CONNECT gaps ${gaps.join(', ')} ms; reconnected ${reconnectedAt - acceptedAt} ms after auth was accepted again; twin fresh ${Date.now() - reconnectedAt} ms later`);
+    }, 120_000);
+
     it('SIGTERM during the first cycle (an engine that never answers): exits within 5 s', async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'eh-hung-'));
       const socket = path.join(dir, 'docker.sock');
