@@ -32,6 +32,7 @@ export const certsExpiry: Check = {
   title: 'Certificate expiry',
   settings: ['certWarnDays', 'certErrorDays', 'certificatePaths', 'iotedgeConfigPath'],
   needs: ['certificates'],
+  twinNumbers: ['daysLeft'],
   uses: ['containers', 'iotedgeConfig'],
   run(snapshot, config) {
     const scan = snapshot.certificates;

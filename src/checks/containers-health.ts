@@ -13,6 +13,7 @@ export const containersHealth: Check = {
   id: 'containers.health',
   title: 'Container health checks',
   needs: ['containers'],
+  twinNumbers: ['failingStreak', 'lastProbeExitCode', 'runningSeconds'],
   settings: ['healthStartingWarnSeconds'],
   run(snapshot, config) {
     // A stopped container's last health says nothing now: modules.running judges stopped modules.

@@ -2,14 +2,8 @@ import { cite } from './checklist.js';
 import { formatBytes } from '../config/size.js';
 import type { Config } from '../config/settings.js';
 import type { ContainerInfo, ContainerStats } from '../snapshot.js';
-import { worstStatus } from './status.js';
-import type { Check, Finding, Status } from './types.js';
-
-interface Problem {
-  status: Status;
-  text: string;
-  fix: string;
-}
+import { type Problem, summariseProblems } from './problems.js';
+import type { Check, Finding } from './types.js';
 
 const LIMITS_FIX =
   'Set HostConfig.Memory and HostConfig.NanoCpus in the module\'s createOptions (' + cite('Limit container access to host resources') + ').';
@@ -19,6 +13,7 @@ export const containersLimits: Check = {
   title: 'Container limits and stability',
   settings: ['restartWarnCount', 'memoryUsageWarnPercent'],
   needs: ['containers'],
+  twinNumbers: ['memoryUsedPercent', 'memoryUsageBytes', 'memoryLimitBytes', 'cpuLimit', 'restartCount'],
   uses: ['containerStats'],
   run(snapshot, config) {
     const stats = new Map((snapshot.containerStats ?? []).map((s) => [s.containerId, s]));
@@ -77,11 +72,6 @@ function judge(container: ContainerInfo, stats: ContainerStats | undefined, conf
   if (problems.length === 0) {
     return { subject: container.name, status: 'ok', message: `memory limit ${formatBytes(limits.memoryBytes)}, CPU limit ${cpuLimit} CPUs`, details };
   }
-  return {
-    subject: container.name,
-    status: worstStatus(problems.map((p) => p.status)),
-    message: problems.map((p) => p.text).join('; '),
-    details,
-    remediation: [...new Set(problems.map((p) => p.fix))].join(' '),
-  };
+  const { status, text, remediation } = summariseProblems(problems);
+  return { subject: container.name, status, message: text, details, remediation };
 }

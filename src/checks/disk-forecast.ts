@@ -19,6 +19,7 @@ export const diskForecast: Check = {
   title: 'Disk fill forecast',
   settings: ['forecastHorizonDays', 'stateFolder'],
   needs: ['diskHistory'],
+  twinNumbers: ['daysToFull', 'fillRateBytesPerDay', 'availableBytes'],
   run(snapshot, config) {
     const history = snapshot.diskHistory;
     if (!history) return [];

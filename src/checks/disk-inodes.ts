@@ -6,6 +6,7 @@ export const diskInodes: Check = {
   title: 'Free inodes',
   settings: ['inodesFreeWarnPercent', 'inodesFreeErrorPercent'],
   needs: ['filesystems'],
+  twinNumbers: ['freePercent', 'inodesFree', 'inodesTotal'],
   run: (snapshot, config) =>
     judgeFreeShare(snapshot, {
       noun: 'inodes',

@@ -8,6 +8,7 @@ export const diskSpace: Check = {
   title: 'Free disk space',
   settings: ['diskFreeWarnPercent', 'diskFreeErrorPercent', 'extraPaths'],
   needs: ['filesystems'],
+  twinNumbers: ['freePercent', 'freeBytes', 'sizeBytes'],
   run: (snapshot, config) =>
     judgeFreeShare(snapshot, {
       noun: 'space',

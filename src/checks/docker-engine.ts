@@ -12,6 +12,7 @@ export const dockerEngine: Check = {
   title: 'Docker engine reachable',
   settings: [],
   needs: [],
+  twinNumbers: [],
   uses: ['docker'],
   run(snapshot) {
     const source = snapshot.sources.docker;

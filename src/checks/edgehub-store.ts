@@ -6,8 +6,8 @@ import type { Config } from '../config/settings.js';
 import type { ModuleStore } from '../snapshot.js';
 import { cite } from './checklist.js';
 import { notRunning } from './system-modules.js';
-import { worstStatus } from './status.js';
-import type { Check, Finding, Status } from './types.js';
+import { type Problem, summariseProblems } from './problems.js';
+import type { Check, Finding } from './types.js';
 
 const DAY_MS = 86_400_000;
 /** Shorter spans say too little about a rate. */
@@ -24,6 +24,7 @@ export const edgehubStore: Check = {
   id: 'edgehub.store',
   title: 'edgeHub and edgeAgent store size',
   needs: ['moduleStores'],
+  twinNumbers: ['sizeBytes', 'growthBytesPerDay', 'daysUntilFull', 'rocksDbLogBytes'],
   settings: ['storeWarnBytes', 'storeLogWarnBytes', 'forecastHorizonDays'],
   run(snapshot, config) {
     const stores = snapshot.moduleStores?.stores ?? [];
@@ -58,7 +59,7 @@ function judge(store: ModuleStore, config: Config): Finding {
   if (store.totalBytes === null) {
     return { subject, status: 'skipped', message: `could not measure the store: ${store.error ?? 'not read'}`, details };
   }
-  const problems: { status: Status; text: string; fix: string }[] = [];
+  const problems: Problem[] = [];
   if (store.rocksDbLogs.bytes > config.storeLogWarnBytes) {
     problems.push({
       status: 'warning',
@@ -79,13 +80,8 @@ function judge(store: ModuleStore, config: Config): Finding {
     const trend = growth === null ? '' : `, growing ${formatBytes(Math.max(0, growth))} a day`;
     return { subject, status: 'ok', message: `${size}${trend}`, details };
   }
-  return {
-    subject,
-    status: worstStatus(problems.map((p) => p.status)),
-    message: `${problems.map((p) => p.text).join('; ')} (${size})${uncapped}`,
-    details,
-    remediation: [...new Set(problems.map((p) => p.fix))].join(' '),
-  };
+  const { status, text, remediation } = summariseProblems(problems);
+  return { subject, status, message: `${text} (${size})${uncapped}`, details, remediation };
 }
 
 /** Bytes a day from the oldest kept size to this cycle's; null without enough history. */

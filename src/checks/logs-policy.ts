@@ -17,6 +17,7 @@ export const logsPolicy: Check = {
   title: 'Container log rotation',
   settings: ['daemonConfigPath'],
   needs: ['containers'],
+  twinNumbers: [],
   uses: ['daemonConfig'],
   run: (snapshot) => (snapshot.containers ?? []).map((container) => judge(container, snapshot)),
 };

@@ -14,6 +14,7 @@ export const logsSize: Check = {
   title: 'Container log size',
   settings: ['logWarnBytes', 'logErrorBytes', 'logsTotalWarnBytes'],
   needs: ['containers', 'containerLogs'],
+  twinNumbers: ['sizeBytes', 'fileCount', 'totalBytes', 'unreadableCount'],
   run(snapshot, config) {
     const containers = snapshot.containers ?? [];
     const logs = new Map((snapshot.containerLogs ?? []).map((log) => [log.containerId, log]));

@@ -18,6 +18,7 @@ export const modulesRunning: Check = {
   id: 'modules.running',
   title: 'IoT Edge modules running',
   needs: ['containers', 'restartHistory'],
+  twinNumbers: ['restartsLastHour', 'restartCount', 'exitCode', 'stoppedSeconds'],
   settings: ['crashLoopRestartsPerHour'],
   run(snapshot, config) {
     const modules = (snapshot.containers ?? []).filter(isIotEdgeModule);

@@ -14,6 +14,7 @@ export const networkUpstream: Check = {
   id: 'network.upstream',
   title: 'Upstream connectivity',
   needs: ['upstream'],
+  twinNumbers: ['dnsMs'],
   uses: ['containers', 'iotedgeConfig'],
   settings: ['iothubHostname', 'parentHostname', 'upstreamMqttPort', 'upstreamAmqpPort', 'upstreamWebSocketPort'],
   run(snapshot) {

@@ -10,6 +10,7 @@ export const productionDns: Check = {
   id: 'production.dns',
   title: 'DNS servers for containers',
   needs: ['daemonConfig'],
+  twinNumbers: [],
   uses: ['docker'],
   settings: ['daemonConfigPath'],
   run(snapshot) {

@@ -12,6 +12,7 @@ export const productionHubMemory: Check = {
   title: 'edgeHub memory use on constrained devices',
   settings: ['constrainedMemoryBytes'],
   needs: ['containers', 'docker'],
+  twinNumbers: ['memoryBytes'],
   run: (snapshot, config) => [
     judgeSystemModule(snapshot, 'edgeHub', (edgeHub) => {
       const optimize = envFlag(edgeHub.env, 'OptimizeForPerformance');

@@ -1,5 +1,7 @@
+import type { IotEdgeConfigFound } from '../snapshot.js';
 import { cite } from './checklist.js';
-import type { Check } from './types.js';
+import { judgeIotedgeConfig } from './iotedge-config-file.js';
+import type { Check, Finding } from './types.js';
 
 const REMEDIATION =
   'Set enabled = true (or remove the line) in [image_garbage_collection] of /etc/aziot/config.toml and run `sudo iotedge config apply`: otherwise images dropped from the deployment stay on disk until someone prunes them (' + cite('Configure image garbage collection') + ').';
@@ -32,25 +34,24 @@ export const productionImageGc: Check = {
   title: 'IoT Edge image garbage collection',
   settings: ['iotedgeConfigPath'],
   needs: ['iotedgeConfig'],
-  run(snapshot) {
-    const config = snapshot.iotedgeConfig;
-    if (!config) return [];
-    if (!config.found) return [{ subject: config.path, status: 'skipped', message: `no IoT Edge configuration at ${config.path}`, details: {} }];
-    const gc = config.imageGarbageCollection;
-    const details = { ...gc };
-    if (!gc.enabled) {
-      return [{ subject: config.path, status: 'warning', message: 'image garbage collection is turned off ([image_garbage_collection] enabled = false)', details, remediation: REMEDIATION }];
-    }
-    const problems = imageGcProblems(gc);
-    if (problems.length > 0) {
-      return [{ subject: config.path, status: 'warning', message: `[image_garbage_collection]: ${problems.join('; ')}`, details: { ...details, problems }, remediation: FIX_VALUES }];
-    }
-    const schedule = `every ${gc.cleanupRecurrence} at ${gc.cleanupTime} (device time), removing images unused for ${gc.imageAgeCleanupThreshold}`;
-    return [{
-      subject: config.path,
-      status: 'ok',
-      message: `image garbage collection runs ${schedule}${gc.configured ? '' : ' (the defaults of IoT Edge 1.4 and later: no [image_garbage_collection] section)'}`,
-      details,
-    }];
-  },
+  twinNumbers: [],
+  run: (snapshot) => judgeIotedgeConfig(snapshot, (config) => [judge(config.path, config.imageGarbageCollection)]),
 };
+
+function judge(subject: string, gc: IotEdgeConfigFound['imageGarbageCollection']): Finding {
+  const details = { ...gc };
+  if (!gc.enabled) {
+    return { subject, status: 'warning', message: 'image garbage collection is turned off ([image_garbage_collection] enabled = false)', details, remediation: REMEDIATION };
+  }
+  const problems = imageGcProblems(gc);
+  if (problems.length > 0) {
+    return { subject, status: 'warning', message: `[image_garbage_collection]: ${problems.join('; ')}`, details: { ...details, problems }, remediation: FIX_VALUES };
+  }
+  const schedule = `every ${gc.cleanupRecurrence} at ${gc.cleanupTime} (device time), removing images unused for ${gc.imageAgeCleanupThreshold}`;
+  return {
+    subject,
+    status: 'ok',
+    message: `image garbage collection runs ${schedule}${gc.configured ? '' : ' (the defaults of IoT Edge 1.4 and later: no [image_garbage_collection] section)'}`,
+    details,
+  };
+}

@@ -31,6 +31,7 @@ export const productionImageTags: Check = {
   title: 'Module image tags',
   settings: [],
   needs: ['containers'],
+  twinNumbers: [],
   run(snapshot) {
     const modules = (snapshot.containers ?? []).filter(isIotEdgeModule);
     if (modules.length === 0) {

@@ -10,6 +10,7 @@ export const productionLogDriver: Check = {
   title: 'Default logging driver',
   settings: ['daemonConfigPath'],
   needs: ['daemonConfig'],
+  twinNumbers: [],
   uses: ['docker'],
   run(snapshot) {
     const daemon = snapshot.daemonConfig;

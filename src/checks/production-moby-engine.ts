@@ -13,6 +13,7 @@ export const productionMobyEngine: Check = {
   title: 'Moby container engine',
   settings: [],
   needs: ['docker'],
+  twinNumbers: [],
   uses: ['containers', 'iotedgeConfig', 'certificates'],
   run(snapshot) {
     const engine = snapshot.docker;

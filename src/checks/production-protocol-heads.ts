@@ -17,6 +17,7 @@ export const productionProtocolHeads: Check = {
   title: 'edgeHub protocol heads on constrained devices',
   settings: ['constrainedMemoryBytes'],
   needs: ['containers', 'docker'],
+  twinNumbers: ['memoryBytes'],
   run: (snapshot, config) => [
     judgeSystemModule(snapshot, 'edgeHub', (edgeHub) => {
       const enabled = HEADS.filter(({ variable }) => envFlag(edgeHub.env, variable) ?? true).map(({ protocol }) => protocol);

@@ -25,6 +25,7 @@ export const productionProxy: Check = {
   id: 'production.proxy',
   title: 'Proxy settings',
   needs: ['docker', 'containers'],
+  twinNumbers: [],
   uses: ['iotedgeConfig'],
   run(snapshot) {
     const modules = SYSTEM_MODULES.map((name) => systemModule(snapshot, name)).filter((c) => c !== undefined);

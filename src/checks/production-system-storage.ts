@@ -12,6 +12,7 @@ export const productionSystemStorage: Check = {
   title: 'Host storage for edgeAgent and edgeHub',
   settings: [],
   needs: ['containers'],
+  twinNumbers: [],
   run(snapshot) {
     const present = SYSTEM_MODULES.map((name) => systemModule(snapshot, name)).filter((c) => c !== undefined);
     if (present.length === 0) return [notRunning(...SYSTEM_MODULES)];

@@ -12,6 +12,7 @@ export const productionUpdateMode: Check = {
   title: 'How module updates are applied',
   settings: [],
   needs: ['containers'],
+  twinNumbers: [],
   run: (snapshot) => [
     judgeSystemModule(snapshot, 'edgeAgent', (edgeAgent) => {
       const mode = envValue(edgeAgent.env, 'ModuleUpdateMode');

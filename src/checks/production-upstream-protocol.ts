@@ -13,6 +13,7 @@ export const productionUpstreamProtocol: Check = {
   title: 'Upstream protocol consistency',
   settings: [],
   needs: ['containers'],
+  twinNumbers: [],
   uses: ['iotedgeConfig'],
   run(snapshot) {
     const settings: { where: string; value: string | undefined }[] = [];

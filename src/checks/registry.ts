@@ -1,6 +1,9 @@
-// Every check, in report order. Adding a check: its file (id, title, the sources it needs and uses,
-// a pure run), its import and entry here, its test under test/checks/ and its row in the README's
-// checks table (test/readme.test.ts fails without it); test/checks/contract.test.ts then runs it too.
+// Every check, in report order. Adding a check takes: its file, src/checks/<area>-<name>.ts, with
+// a Check (id, title, the sources it needs and uses, its settings, the detail numbers the twin
+// carries, a pure run); its import and entry here; its tests under test/checks/; and its row in the
+// README's checks table with those settings (test/readme.test.ts fails without it). A new threshold
+// is a setting in config/settings.ts and a row in the settings table. test/checks/contract.test.ts
+// then holds it to the result rules.
 import { certsExpiry } from './certs-expiry.js';
 import { containersHealth } from './containers-health.js';
 import { containersLimits } from './containers-limits.js';

@@ -9,6 +9,7 @@ export const timeOffset: Check = {
   id: 'time.offset',
   title: 'Clock offset',
   needs: ['timeOffset'],
+  twinNumbers: ['offsetSeconds'],
   settings: ['timeServers', 'timeOffsetWarnSeconds', 'timeOffsetErrorSeconds'],
   run(snapshot, config) {
     const servers = snapshot.timeOffset?.servers ?? [];

@@ -32,5 +32,11 @@ export interface Check {
   settings?: SettingKey[];
   /** Sources it also reads where they worked, judging without them otherwise. Every source a check reads is in one of the two. */
   uses?: SourceName[];
+  /**
+   * The detail numbers the module twin carries for each subject, in this order: what an operator
+   * queries across devices (freePercent, daysLeft), not thresholds, which the twin's config holds.
+   * Only those that are numbers in a result go; [] for none.
+   */
+  twinNumbers: readonly string[];
   run(snapshot: Snapshot, config: Config): Finding[];
 }

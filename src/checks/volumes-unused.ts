@@ -15,6 +15,7 @@ export const volumesUnused: Check = {
   title: 'Unused Docker volumes',
   settings: ['unusedVolumesWarnBytes', 'protectedVolumes', 'protectLabel', 'pruneOlderThanHours', 'volumeSizes'],
   needs: ['volumes'],
+  twinNumbers: ['sizeBytes', 'unusedCount', 'removableCount', 'removableBytes'],
   // Prune's plan reads who mounts what; an unknown size says why it is unknown.
   uses: ['containers', 'volumeSizes'],
   run(snapshot, config) {

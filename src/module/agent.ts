@@ -6,6 +6,7 @@ import device, { type ModuleClient } from 'azure-iot-device';
 import type { ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { readMountTable } from '../collect/mount-table.js';
+import { actionEvent } from '../report/action-event.js';
 import { type TwinHealth, twinHealth } from '../report/twin.js';
 import { AGENT_NAME, AGENT_VERSION } from '../version.js';
 import { createModuleClient } from './client.js';
@@ -135,9 +136,8 @@ async function start(settings: ModuleConfig, logger: Logger, stop: AbortSignal, 
       stop,
       selfContainerId: (await readMountTable())?.containerId,
       afterAction: (method, answer) => {
-        const { removedCount, notRemovedCount, skippedCount, reclaimedBytes, durationMs, interrupted } = answer;
-        const event = { messageType: 'action', action: method, requestedBy: 'direct method', removedCount, notRemovedCount, skippedCount, reclaimedBytes, durationMs, ...(interrupted ? { interrupted } : {}), at: new Date().toISOString() };
-        track(running.actions, telemetry.alert(event, { messageType: 'action', action: method }).catch((error: Error) => logger.warn({ error: error.message }, 'action event not sent yet; kept for the next attempt')));
+        const { body, properties } = actionEvent(method, answer, new Date());
+        track(running.actions, telemetry.alert(body, properties).catch((error: Error) => logger.warn({ error: error.message }, 'action event not sent yet; kept for the next attempt')));
         if (stop.aborted) return;
         // The reported health should show the space just reclaimed, not wait for the schedule.
         runner.invalidateVolumeSizes();

@@ -9,8 +9,9 @@ export interface DesiredProperties {
 }
 
 /**
- * The settings in the twin's desired properties. Twin values cannot be arrays, so lists come as
- * comma-separated strings (arrays are taken too). Twin metadata ($version, $metadata) is not a setting.
+ * The settings in the twin's desired properties. Lists come as comma-separated strings, the text
+ * their env variable takes; JSON arrays, which twins accept since 2020, are taken too. Twin metadata
+ * ($version, $metadata) is not a setting.
  */
 export function desiredLayer(desired: DesiredProperties): ConfigLayer {
   const values: Record<string, unknown> = {};

@@ -1,20 +1,12 @@
-// Direct methods: JSON payloads checked by schema, HTTP-style statuses, answers under the 128 KB limit.
+// Direct methods: JSON payloads checked by schema, HTTP-style statuses; report/ renders the answers.
 import { z } from 'zod';
-import { CHECKS } from '../checks/registry.js';
 import { parsePayload } from '../config/parse-payload.js';
-import type { Report } from '../report/build.js';
-import { byWorstFirst } from '../report/compact.js';
+import { type MethodAnswer, reportAnswer } from '../report/report-answer.js';
 import type { Cycle } from './cycle-runner.js';
 
-export interface MethodAnswer {
-  status: number;
-  payload: unknown;
-}
+export type { MethodAnswer } from '../report/report-answer.js';
 
 export type MethodHandler = (payload: unknown) => Promise<MethodAnswer>;
-
-/** IoT Hub refuses method responses over 128 KB; keep a margin for the envelope. */
-export const METHOD_RESPONSE_MAX_BYTES = 120_000;
 
 const reportRequest = z
   .strictObject({
@@ -22,7 +14,6 @@ const reportRequest = z
     detail: z.enum(['summary', 'full']).optional(),
   })
   .optional();
-type ReportRequest = NonNullable<z.output<typeof reportRequest>>;
 const noFields = z.strictObject({}).optional();
 
 export interface ReadMethodsContext {
@@ -35,9 +26,9 @@ export interface ReadMethodsContext {
 
 export function readMethods(context: ReadMethodsContext): Record<string, MethodHandler> {
   return {
-    runChecks: (payload) => withPayload(reportRequest, payload, async (request) => answerReport((await context.runCycle()).report, request ?? {})),
+    runChecks: (payload) => withPayload(reportRequest, payload, async (request) => reportAnswer((await context.runCycle()).report, request ?? {})),
     getReport: (payload) =>
-      withPayload(reportRequest, payload, async (request) => answerReport((context.lastCycle() ?? (await context.runCycle())).report, request ?? {})),
+      withPayload(reportRequest, payload, async (request) => reportAnswer((context.lastCycle() ?? (await context.runCycle())).report, request ?? {})),
     getConfig: (payload) => withPayload(noFields, payload, async () => ({ status: 200, payload: context.describeConfig() })),
   };
 }
@@ -65,41 +56,3 @@ export async function withPayload<S extends z.ZodType>(
   return parsed.ok ? guarded(() => handle(parsed.value)) : badRequest(parsed.error, parsed.field);
 }
 
-function answerReport(report: Report, request: ReportRequest): MethodAnswer {
-  const { checkId, detail = 'summary' } = request;
-  if (checkId !== undefined) {
-    const summary = report.checks.find((c) => c.id === checkId);
-    if (!summary) {
-      const known = CHECKS.map((c) => c.id);
-      const why = known.includes(checkId) ? 'is disabled on this device' : `is not a check (known: ${known.join(', ')})`;
-      return { status: 404, payload: { error: `check "${checkId}" ${why}`, field: 'checkId' } };
-    }
-    const results = report.results.filter((r) => r.id === checkId);
-    const engineDown = !report.sources.docker.ok && results.every((r) => r.status === 'skipped' && r.details.missingSources);
-    const payload = bounded(summary.status, report, [summary], results);
-    return engineDown ? { status: 503, payload: { error: `Docker engine unreachable: ${report.sources.docker.error}`, ...payload } } : { status: 200, payload };
-  }
-  const results = detail === 'full' ? report.results : report.results.filter((r) => r.status === 'warning' || r.status === 'error');
-  return { status: 200, payload: bounded(report.status, report, report.checks, results) };
-}
-
-/** The answer with as many results as fit, worst first, and how many were left out. */
-function bounded(status: Report['status'], report: Report, checks: Report['checks'], results: Report['results']) {
-  const sorted = byWorstFirst(results);
-  const make = (keep: number) => ({
-    status,
-    collectedAt: report.collectedAt,
-    agent: report.agent,
-    counts: report.counts,
-    checks,
-    results: sorted.slice(0, keep),
-    moreResults: sorted.length - keep,
-  });
-  let keep = sorted.length;
-  let answer = make(keep);
-  while (keep > 0 && Buffer.byteLength(JSON.stringify(answer)) > METHOD_RESPONSE_MAX_BYTES) {
-    keep = Math.floor(keep / 2);
-    answer = make(keep);
-  }
-  return answer;
-}

@@ -47,7 +47,7 @@ export class ModuleConfig {
     }
   }
 
-  /** The `config` section of the reported properties: lists as comma-separated text, since twin values cannot be arrays. */
+  /** The `config` section of the reported properties: lists as the comma-separated text desired properties and env take, so a value can be copied back. */
   reported(): JsonObject {
     const applied = Object.fromEntries(
       DESIRED_KEYS.map((key) => {

@@ -1,9 +1,10 @@
 // Telemetry bodies: the `health` summary after a cycle and `alerts` on status transitions.
 // Each fits one 4 KB metered message by default; IoT Hub's hard limit is 256 KB.
+import { isProblem } from '../checks/status.js';
 import type { Status } from '../checks/types.js';
 import type { Report } from './build.js';
 import { truncate } from '../truncate.js';
-import { byWorstFirst, isProblem } from './compact.js';
+import { worstThatFit } from './fit.js';
 
 /** Body budget that keeps body and properties inside one 4 KB metered unit. */
 export const TELEMETRY_MAX_BYTES = 3_500;
@@ -39,8 +40,8 @@ export interface AlertEvent {
 }
 
 export function healthEvent(report: Report, maxBytes = TELEMETRY_MAX_BYTES): HealthEvent {
-  const problems = byWorstFirst(report.results.filter(isProblem)).map(toProblem);
-  return fit(problems, maxBytes, (kept, more) => ({
+  const problems = report.results.filter(isProblem).map(toProblem);
+  return worstThatFit(problems, maxBytes, (kept, more) => ({
     messageType: 'health',
     agentVersion: report.agent.version,
     collectedAt: report.collectedAt,
@@ -58,8 +59,8 @@ export function alertEvents(previous: ReadonlyMap<string, Status> | undefined, r
     const from = previous?.get(check.id) ?? 'unknown';
     if (from === check.status) return [];
     if (from === 'unknown' && (check.status === 'ok' || check.status === 'skipped')) return [];
-    const problems = byWorstFirst(report.results.filter((r) => r.id === check.id && isProblem(r))).map(toProblem);
-    return [fit(problems, maxBytes, (kept, more) => ({
+    const problems = report.results.filter((r) => r.id === check.id && isProblem(r)).map(toProblem);
+    return [worstThatFit(problems, maxBytes, (kept, more) => ({
       messageType: 'alert' as const,
       checkId: check.id,
       from,
@@ -79,13 +80,3 @@ function toProblem(result: Problem): Problem {
   return { id: result.id, subject: result.subject, status: result.status, message: truncate(result.message, MESSAGE_CHARS) };
 }
 
-/** The event with as many problems as fit in the budget, worst first. */
-function fit<T>(problems: Problem[], maxBytes: number, make: (kept: Problem[], more: number) => T): T {
-  let keep = problems.length;
-  let event = make(problems, 0);
-  while (keep > 0 && Buffer.byteLength(JSON.stringify(event)) > maxBytes) {
-    keep = Math.floor(keep / 2);
-    event = make(problems.slice(0, keep), problems.length - keep);
-  }
-  return event;
-}

@@ -2,9 +2,9 @@
 // Long lines wrap under their own text, never cut (the full text is in --json), and anything from
 // the host (file names, messages) has its control characters escaped so it cannot drive the terminal.
 import { styleText } from 'node:util';
+import { isProblem } from '../checks/status.js';
 import type { CheckResult, Status } from '../checks/types.js';
 import type { Report } from './build.js';
-import { isProblem } from './compact.js';
 
 const MARK: Record<Status, string> = { ok: 'OK  ', warning: 'WARN', error: 'ERR ', skipped: 'SKIP' };
 const COLOR: Record<Status, Parameters<typeof styleText>[0]> = { ok: 'green', warning: 'yellow', error: 'red', skipped: 'gray' };

@@ -1,17 +1,23 @@
-// The report as the module twin's reported `health`: compact, bounded well under the 32 KB
-// reported-properties limit, and in the twin's rules (no arrays, no `.`, `$` or space in names).
+// The report as the module twin's reported `health`: compact, within TWIN_HEALTH_MAX_BYTES of the
+// 32 KB reported-properties limit (subjects are shed until it fits), and in the twin's rules: no
+// `.`, `$` or space in names. Twins take arrays (IoT Hub since 2020, edgeHub since Azure/iotedge#3072,
+// null items excepted), but a patch replaces an array whole: lists here are objects with keys, so a
+// query or a patch can address any one check or subject by name.
 // IoT Hub bills every reported patch, so the content changes only when the findings an operator
 // reads change (a status, a count, a subject); messages and numbers, which drift every cycle (free
 // bytes, log sizes), ride along with those changes and are otherwise refreshed once a day.
+import { CHECKS } from '../checks/registry.js';
+import { byWorstFirst } from '../checks/status.js';
 import type { CheckResult, Status } from '../checks/types.js';
 import type { Report, StatusCounts } from './build.js';
 import { truncate } from '../truncate.js';
-import { byWorstFirst, keyNumbers } from './compact.js';
+import { fitToBudget } from './fit.js';
 
 export interface TwinSubject {
   subject: string;
   status: Status;
   message: string;
+  /** The numbers its check declares for the twin (Check.twinNumbers) that this result has. */
   numbers: Record<string, number>;
 }
 
@@ -19,7 +25,7 @@ export interface TwinCheck {
   id: string;
   status: Status;
   counts: StatusCounts;
-  /** The worst subjects, keyed "1", "2"…: twin values cannot be arrays. */
+  /** The worst subjects, keyed "1", "2"…, not an array (see the top of this file). */
   worst: Record<string, TwinSubject>;
   /** Subjects left out of `worst`. */
   more: number;
@@ -35,7 +41,10 @@ export interface TwinHealth {
   asOf: string;
 }
 
-/** Reported health stays under this, leaving room in the 32 KB for `config` and `agent`. */
+/**
+ * Reported health stays under this, leaving room in the 32 KB for `config` and `agent`. Subjects are
+ * what it sheds; without any, the checks' ids, statuses and counts take under 4 KB.
+ */
 export const TWIN_HEALTH_MAX_BYTES = 20_000;
 /** Unchanged findings refresh their messages and numbers this often: one patch a day on a steady device. */
 export const TWIN_REFRESH_MS = 24 * 3_600_000;
@@ -52,25 +61,19 @@ export function twinKey(id: string): string {
  * sends nothing.
  */
 export function twinHealth(report: Report, subjectsPerCheck: number, previous?: TwinHealth, maxBytes = TWIN_HEALTH_MAX_BYTES): TwinHealth {
-  const current = fit(report, subjectsPerCheck, maxBytes);
+  // Fewer subjects per check until it fits: a fleet with 200 containers still reports every check.
+  // Timestamps are all as long, so fitting with this cycle's keeps the bound with `previous.since`.
+  const current = fitToBudget(subjectsPerCheck, maxBytes, (keep) => ({ ...build(report, keep), since: report.collectedAt, asOf: report.collectedAt })).value;
   if (previous && findings(previous) === findings(current)) {
     const ageMs = Date.parse(report.collectedAt) - Date.parse(previous.asOf);
     // A clock that went backwards refreshes too, rather than freezing the twin until it catches up.
     if (ageMs >= 0 && ageMs < TWIN_REFRESH_MS) return previous;
-    return { ...current, since: previous.since, asOf: report.collectedAt };
+    return { ...current, since: previous.since };
   }
-  return { ...current, since: report.collectedAt, asOf: report.collectedAt };
+  return current;
 }
 
 type Findings = Omit<TwinHealth, 'since' | 'asOf'>;
-
-function fit(report: Report, subjectsPerCheck: number, maxBytes: number): Findings {
-  // Fewer subjects per check until it fits: a fleet with 200 containers still reports every check.
-  for (let keep = subjectsPerCheck; ; keep--) {
-    const health = build(report, keep);
-    if (keep <= 1 || Buffer.byteLength(JSON.stringify(health)) <= maxBytes) return health;
-  }
-}
 
 function build(report: Report, keep: number): Findings {
   const checks: Record<string, TwinCheck> = {};
@@ -89,7 +92,20 @@ function build(report: Report, keep: number): Findings {
 }
 
 function subject(result: CheckResult): TwinSubject {
-  return { subject: result.subject, status: result.status, message: truncate(result.message, MESSAGE_CHARS), numbers: keyNumbers(result.details) };
+  return { subject: result.subject, status: result.status, message: truncate(result.message, MESSAGE_CHARS), numbers: twinNumbers(result) };
+}
+
+/** By check id, from the registry: a check from elsewhere (a test's) carries no numbers. */
+const DECLARED_NUMBERS = new Map(CHECKS.map((check) => [check.id, check.twinNumbers]));
+
+/** The numbers the result's check declares for the twin, in its order, where the result has them. */
+function twinNumbers(result: CheckResult): Record<string, number> {
+  const numbers: Record<string, number> = {};
+  for (const key of DECLARED_NUMBERS.get(result.id) ?? []) {
+    const value = result.details[key];
+    if (typeof value === 'number' && Number.isFinite(value)) numbers[key] = value;
+  }
+  return numbers;
 }
 
 /** What an operator reads off the health: statuses, counts and subjects, without messages and numbers. */

@@ -47,7 +47,7 @@ function healthy(): Snapshot {
 
 function troubled(): Snapshot {
   const modules = [
-    container({ name: 'leaky', labels: { [OWNER_LABEL]: OWNER_VALUE }, state: { oomKilled: true, running: false, status: 'exited', exitCode: 137 }, restartCount: 40 }),
+    container({ name: 'leaky', labels: { [OWNER_LABEL]: OWNER_VALUE }, state: { oomKilled: true, running: false, status: 'exited', exitCode: 137, finishedAt: '2024-05-01T11:50:00.000Z' }, restartCount: 40 }),
     container({ name: 'wild', privileged: true, limits: { memoryBytes: 0, nanoCpus: 0 }, logConfig: { type: 'json-file', config: {} } }),
     container({ name: 'hungry', health: { status: 'unhealthy', failingStreak: 4, lastProbe: { at: '2024-05-01T11:59:00.000Z', exitCode: 1, output: 'curl: (7) Failed to connect' } } }),
     container({ name: 'quiet', logConfig: { type: 'journald', config: {} } }),
@@ -88,7 +88,7 @@ function troubled(): Snapshot {
     moduleStores: {
       stores: [
         moduleStore({ module: 'edgeAgent', storageFolder: null, hostPath: null, totalBytes: null, history: [] }),
-        moduleStore({ totalBytes: 3 * GiB, rocksDbLogs: { count: 900, bytes: 180 * MiB } }),
+        moduleStore({ totalBytes: 3 * GiB, rocksDbLogs: { count: 900, bytes: 180 * MiB }, history: [{ at: '2024-05-01T00:00:00.000Z', bytes: 1 * GiB }, { at: '2024-05-01T12:00:00.000Z', bytes: 3 * GiB }] }),
       ],
     },
     upstream: upstreamProbe({
@@ -299,6 +299,17 @@ describe.each(CHECKS.map((check) => [check.id, check]))('check %s', (id, check) 
       .flatMap((snap) => runCheck(check, snap, defaultConfig()))
       .filter((r) => r.status === 'warning' || r.status === 'error');
     expect(flagged.length).toBeGreaterThan(0);
+  });
+
+  it('declares twin numbers its results carry as numbers, each once', () => {
+    const all = [...FIXTURES.map(([, fixture]) => fixture()), unreachableEngine()].flatMap((snap) => runCheck(check, snap, defaultConfig()));
+    expect(new Set(check.twinNumbers).size).toBe(check.twinNumbers.length);
+    for (const key of check.twinNumbers) {
+      // Where a result has it, a number, or null for one not known this cycle (the twin leaves that out).
+      for (const { subject, details } of all) if (key in details) expect(details[key] === null || typeof details[key] === 'number', `${key} of ${subject}`).toBe(true);
+      // A declared number that no result carries is misspelt or gone.
+      expect(all.some(({ details }) => typeof details[key] === 'number'), key).toBe(true);
+    }
   });
 
   it('finds nothing to flag in the healthy snapshot', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/settings.js';
 import type { Cycle } from '../../src/module/cycle-runner.js';
-import { METHOD_RESPONSE_MAX_BYTES, readMethods } from '../../src/module/methods.js';
+import { readMethods } from '../../src/module/methods.js';
+import { METHOD_RESPONSE_MAX_BYTES } from '../../src/report/report-answer.js';
 import { checkedReport } from '../support/report.js';
 import { container, failed, snapshot } from '../support/snapshot-builder.js';
 

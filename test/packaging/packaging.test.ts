@@ -201,7 +201,7 @@ describe('deployment.template.json', () => {
   it('gives the module twin every cloud-settable setting at its default, and the module takes them as they are', () => {
     expect(Object.keys(desired).sort()).toEqual([...DESIRED_KEYS].sort());
     const defaults = defaultConfig();
-    // Twin values may not be arrays: lists are written as comma-separated text.
+    // Lists are written as comma-separated text, the form the README documents for desired properties.
     expect(DESIRED_KEYS.filter((key) => Array.isArray(desired[key]))).toEqual([]);
     for (const key of DESIRED_KEYS) {
       const value = defaults[key];

@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CHECK_IDS } from '../../src/checks/registry.js';
-import { worstStatus } from '../../src/checks/status.js';
 import type { Check, Finding, Status } from '../../src/checks/types.js';
 import { type Config, defaultConfig } from '../../src/config/settings.js';
 import { checkedReport } from '../support/report.js';
@@ -12,6 +11,7 @@ function fixed(id: string, statuses: Status[], needs: Check['needs'] = ['contain
     id,
     title: `Title of ${id}`,
     needs,
+    twinNumbers: [],
     run: () =>
       statuses.map((status, i): Finding => ({
         subject: `s${i}`,
@@ -24,31 +24,12 @@ function fixed(id: string, statuses: Status[], needs: Check['needs'] = ['contain
 }
 
 function throwing(id: string, error: unknown = new Error('boom: undefined is not a function')): Check {
-  return { id, title: 'Throws', needs: ['containers'], run: () => { throw error; } };
+  return { id, title: 'Throws', needs: ['containers'], twinNumbers: [], run: () => { throw error; } };
 }
 
 function config(overrides: Partial<Config> = {}): Config {
   return { ...defaultConfig(), ...overrides };
 }
-
-describe('worstStatus', () => {
-  it.each<[Status[], Status]>([
-    [[], 'skipped'],
-    [['skipped', 'skipped'], 'skipped'],
-    [['skipped', 'ok'], 'ok'],
-    [['ok', 'skipped'], 'ok'],
-    [['ok', 'warning', 'ok'], 'warning'],
-    [['warning', 'error', 'ok'], 'error'],
-    [['error', 'skipped'], 'error'],
-    [['skipped', 'warning'], 'warning'],
-  ])('the worst of %j is %s (skipped < ok < warning < error)', (statuses, worst) => {
-    expect(worstStatus(statuses)).toBe(worst);
-  });
-
-  it('takes any iterable', () => {
-    expect(worstStatus(new Set<Status>(['ok', 'error']))).toBe('error');
-  });
-});
 
 describe('buildReport', () => {
   it('runs the registered checks by default, in registry order', () => {
@@ -100,7 +81,7 @@ describe('buildReport', () => {
   describe('disabled checks', () => {
     it('are not run, are left out of results and summaries, and are listed', () => {
       const run = vi.fn(() => [] as Finding[]);
-      const disabled: Check = { id: 'b.two', title: 'Off', needs: ['containers'], run };
+      const disabled: Check = { id: 'b.two', title: 'Off', needs: ['containers'], twinNumbers: [], run };
       const report = checkedReport(snapshot(), config({ disabledChecks: ['b.two'] }), [fixed('a.one', ['ok']), disabled, fixed('c.three', ['ok'])]);
       expect(run).not.toHaveBeenCalled();
       expect(report.results.map((r) => r.id)).toEqual(['a.one', 'c.three']);
@@ -160,7 +141,7 @@ describe('buildReport', () => {
 
   it('a check whose source failed is skipped with the reason and not run', () => {
     const run = vi.fn(() => [] as Finding[]);
-    const check: Check = { id: 'a.one', title: 'A', needs: ['volumes'], run };
+    const check: Check = { id: 'a.one', title: 'A', needs: ['volumes'], twinNumbers: [], run };
     const report = checkedReport(snapshot({ sources: { volumes: failed('engine unreachable') }, volumes: null }), config(), [check]);
     expect(run).not.toHaveBeenCalled();
     expect(report.results).toHaveLength(1);

@@ -11,6 +11,7 @@ function reportWith(...statuses: Status[]): Report {
     id: 'a.one',
     title: 'A',
     needs: ['containers'],
+    twinNumbers: [],
     run: () => statuses.map((status, i) => ({ subject: `s${i}`, status, message: status, details: {}, remediation: 'fix' })),
   };
   return checkedReport(snapshot(), defaultConfig(), [check]);
@@ -44,8 +45,8 @@ describe('exitCodeFor', () => {
   });
 
   it('a check that threw exits with 2, the agent failed, whatever the host looks like', () => {
-    const throwing: Check = { id: 'b.two', title: 'B', needs: ['containers'], run: () => { throw new Error('boom'); } };
-    const healthy: Check = { id: 'a.one', title: 'A', needs: ['containers'], run: () => [{ subject: 'x', status: 'ok', message: 'fine', details: {} }] };
+    const throwing: Check = { id: 'b.two', title: 'B', needs: ['containers'], twinNumbers: [], run: () => { throw new Error('boom'); } };
+    const healthy: Check = { id: 'a.one', title: 'A', needs: ['containers'], twinNumbers: [], run: () => [{ subject: 'x', status: 'ok', message: 'fine', details: {} }] };
     const report = checkedReport(snapshot(), defaultConfig(), [healthy, throwing]);
     expect(report.failedChecks).toEqual(['b.two']);
     expect(exitCodeFor(report, { warningsAsErrors: false })).toBe(EXIT_AGENT_FAILED);

@@ -9,7 +9,7 @@ import { type SnapshotOverrides, GiB, container, failed, filesystem, snapshot } 
 const ANSI = /\u001b\[/;
 
 function check(id: string, findings: Finding[], title = `Title ${id}`): Check {
-  return { id, title, needs: ['containers'], run: () => findings };
+  return { id, title, needs: ['containers'], twinNumbers: [], run: () => findings };
 }
 
 function ok(subject: string, message = 'fine'): Finding {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../src/checks/registry.js';
 import { defaultConfig } from '../../src/config/settings.js';
 import { checkedReport } from '../support/report.js';
 import { TWIN_HEALTH_MAX_BYTES, TWIN_REFRESH_MS, twinHealth, twinKey } from '../../src/report/twin.js';
@@ -15,7 +16,7 @@ function troubledReport(containers: number) {
   );
 }
 
-/** Twin rules: no arrays anywhere, no `.`, `$` or space in property names, depth at most 10. */
+/** The twin's rules (no `.`, `$` or space in property names, depth at most 10) and ours: no arrays, which a patch replaces whole. */
 function twinViolations(value: unknown, path = 'health', depth = 1): string[] {
   if (Array.isArray(value)) return [`${path} is an array`];
   if (typeof value !== 'object' || value === null) return [];
@@ -34,7 +35,7 @@ describe('twin health', () => {
     expect(twinKey('a.b$c d')).toBe('a_b_c_d');
   });
 
-  it('obeys the twin rules: no arrays, no forbidden characters in names', () => {
+  it('obeys the twin rules and keeps no arrays', () => {
     expect(twinViolations(twinHealth(troubledReport(5), 3))).toEqual([]);
   });
 
@@ -47,6 +48,18 @@ describe('twin health', () => {
     expect(logs.more).toBe(6 - 3);
   });
 
+  it('carries exactly the numbers each check declares for the twin, in its order, not its thresholds', () => {
+    const disk = twinHealth(hostReport(50 * GiB, at(0)), 3).checks.disk_space.worst['1'].numbers;
+    expect(Object.keys(disk)).toEqual(['freePercent', 'freeBytes', 'sizeBytes']);
+    const health = twinHealth(troubledReport(2), 3);
+    // Those not known this cycle (no stats: memory used, no CPU limit) are left out.
+    expect(health.checks.containers_limits.worst['1'].numbers).toEqual({ memoryLimitBytes: 0, restartCount: 0 });
+    for (const check of Object.values(health.checks)) {
+      const declared = CHECKS.find((c) => c.id === check.id)?.twinNumbers ?? [];
+      for (const s of Object.values(check.worst)) expect(declared.filter((key) => key in s.numbers)).toEqual(Object.keys(s.numbers));
+    }
+  });
+
   it('stays under its budget with 200 containers, shedding subjects rather than checks', () => {
     const report = troubledReport(200);
     const health = twinHealth(report, 20);
@@ -54,6 +67,16 @@ describe('twin health', () => {
     expect(Object.keys(health.checks)).toHaveLength(report.checks.length);
     expect(health.checks.containers_limits.counts.warning).toBe(200);
     expect(health.checks.containers_limits.more).toBeGreaterThan(150);
+  });
+
+  it('stays under its budget even when one subject alone is over it, counting every subject it left out', () => {
+    const report = checkedReport(snapshot({ containers: [container({ name: 'x'.repeat(2 * TWIN_HEALTH_MAX_BYTES), limits: { memoryBytes: 0 } })] }), defaultConfig());
+    const health = twinHealth(report, 3);
+    expect(Buffer.byteLength(JSON.stringify(health))).toBeLessThanOrEqual(TWIN_HEALTH_MAX_BYTES);
+    expect(Object.keys(health.checks)).toHaveLength(report.checks.length);
+    for (const check of Object.values(health.checks)) {
+      expect(Object.keys(check.worst).length + check.more).toBe(report.results.filter((r) => r.id === check.id).length);
+    }
   });
 });
 
