@@ -13,7 +13,7 @@ import Docker from 'dockerode';
 import { collectSnapshot } from '../src/collect/snapshot.js';
 import type { VolumeSizeCache } from '../src/collect/volume-sizes.js';
 import { type Config, defaultConfig } from '../src/config/settings.js';
-import { buildReport } from '../src/report/build.js';
+import { checkedReport } from '../test/support/report.js';
 import type { Snapshot } from '../src/snapshot.js';
 import { startTestHub } from '../test/support/hub/index.js';
 import setupServiceCa from '../test/support/hub/service-ca.js';
@@ -150,7 +150,7 @@ function measure(args: string[], env: NodeJS.ProcessEnv = {}, stop?: AbortSignal
 async function inProcess(rounds: number) {
   const config = defaultConfig();
   const volumeSizeCache: { current?: VolumeSizeCache } = {};
-  const agentCycle = async () => buildReport(await collectSnapshot({ config, volumeSizeCache }), config);
+  const agentCycle = async () => checkedReport(await collectSnapshot({ config, volumeSizeCache }), config);
   await agentCycle(); // sizes cached from here on, as in a running module
   const agentMs: number[] = [];
   const cpuMs: number[] = [];

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { type Config, defaultConfig } from '../src/config/settings.js';
 import { TelemetrySink } from '../src/module/telemetry-sink.js';
 import { TwinReporter } from '../src/module/twin-reporter.js';
-import { buildReport } from '../src/report/build.js';
+import { checkedReport } from '../test/support/report.js';
 import { type TwinHealth, twinHealth } from '../src/report/twin.js';
 import type { Snapshot } from '../src/snapshot.js';
 
@@ -54,7 +54,7 @@ export async function meteredDay(snapshotAt: (cycle: number) => Snapshot, teleme
   for (let cycle = 0; cycle <= cycles; cycle++) {
     counting = cycle > 0;
     const snapshot = { ...snapshotAt(cycle), collectedAt: new Date(nowMs).toISOString() };
-    const report = buildReport(snapshot, config);
+    const report = checkedReport(snapshot, config);
     health = twinHealth(report, config.reportedSubjectsPerCheck, health);
     await reporter.report({ health, agent });
     await telemetry.afterCycle(report, config);

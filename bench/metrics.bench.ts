@@ -2,7 +2,7 @@
 // series a family), 300 volumes, 20 certificates. Pure: no engine needed. Run: npm run bench.
 import { bench, describe } from 'vitest';
 import { defaultConfig } from '../src/config/settings.js';
-import { buildReport } from '../src/report/build.js';
+import { checkedReport } from '../test/support/report.js';
 import { capFamilies, cycleFamilies, omittedFamily, renderExposition } from '../src/report/metrics.js';
 import { certificate, container, filesystem, logFiles, snapshot, volume } from '../test/support/snapshot-builder.js';
 
@@ -15,7 +15,7 @@ const host = snapshot({
   filesystems: { filesystems: [filesystem(), filesystem({ path: '/var/lib/docker', mount: '/var/lib/docker', device: '/dev/sdb1' })], unreadable: [], notMounted: [] },
   certificates: { iotedgeEvidence: [], certificates: Array.from({ length: 20 }, (_, i) => certificate({ serial: String(i) })), unreadable: [] },
 });
-const cycle = { snapshot: host, report: buildReport(host, defaultConfig()), durationMs: 500 };
+const cycle = { snapshot: host, report: checkedReport(host, defaultConfig()), durationMs: 500 };
 const labels = { iothub: 'contoso.azure-devices.net', edge_device: 'gateway-7', instance_number: 'b2c4', module_name: 'edgeHealth' };
 
 describe('metrics exposition, 300 containers and volumes', () => {

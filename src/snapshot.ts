@@ -250,14 +250,17 @@ export interface CertificateInfo {
   fingerprint: string;
   /** Other places the same certificate was found. */
   alsoIn: string[];
-  /** true: IoT Edge renews it; false: someone must replace it; null: this agent cannot tell. */
-  autoRenewed: boolean | null;
-  /** When IoT Edge renews it, where known (config.toml or its defaults). */
+  /**
+   * Where it was found first: `iotedge`, where IoT Edge keeps what it issues (the certd store, the
+   * workload API); `file`, a file config.toml names or certificatePaths lists.
+   */
+  heldBy: 'file' | 'iotedge';
+  /** The renewal config.toml sets for it ([edge_ca.auto_renew], an identity's auto_renew, or aziot's defaults); null when none does or config.toml was not read. */
   renewPolicy: RenewPolicy | null;
 }
 
 export interface CertificateScan {
-  /** What showed IoT Edge is installed (config.toml, the workload API, the certd store); empty when nothing did. */
+  /** Places of IoT Edge's own the scan found (the certd store, the workload API); iotedgeEvidence() in iotedge.ts adds the rest. */
   iotedgeEvidence: string[];
   certificates: CertificateInfo[];
   /** Files, folders or the workload API that could not be read or held no certificate, with why. */

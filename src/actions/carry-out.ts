@@ -3,7 +3,8 @@
 // refuse those); then the engine has the last word: whatever it refuses (in use by now, already
 // gone) is reported as not removed, with its reason, and the run goes on. Once `stop` is aborted no
 // further delete starts: the one in flight finishes and the rest are reported as not attempted.
-import { describeError } from '../collect/run-source.js';
+import { engineReason, engineStatus } from '../engine/errors.js';
+import { describeError } from '../errors.js';
 import type { Outcome, Plan, Removal } from './plan.js';
 
 export interface CarryOutHooks {
@@ -53,15 +54,11 @@ export async function carryOut(plan: Plan, dryRun: boolean, steps: CarryOutSteps
 
 /** The engine's refusals in words: 404 already gone, 409 in use (or otherwise in conflict), a timeout may have worked. */
 export function whyNotRemoved(error: unknown): string {
-  const status = (error as { statusCode?: number }).statusCode;
+  const status = engineStatus(error);
   if (status === 404) return 'already removed';
-  if (status === 409) return `refused by the engine: ${engineMessage(error)}`;
+  if (status === 409) return `refused by the engine: ${engineReason(error) ?? (error as Error).message}`;
   if ((error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError') {
     return 'the engine did not answer in time; it may still remove it';
   }
   return `not removed: ${describeError(error)}`;
-}
-
-function engineMessage(error: unknown): string {
-  return (error as { json?: { message?: string } }).json?.message ?? (error as Error).message;
 }

@@ -2,7 +2,7 @@
 // (volume mounts and bind mounts alike). One list call, no inspect per container, so prune can read
 // it again right before each delete.
 import type Docker from 'dockerode';
-import { toContainerMount } from '../collect/containers.js';
+import { toContainerMount } from '../engine/mounts.js';
 import type { ContainerInfo } from '../snapshot.js';
 
 export type ContainerRefs = Pick<ContainerInfo, 'id' | 'name' | 'imageId' | 'mounts'>;

@@ -1,8 +1,9 @@
 // What a prune plans, carries out and answers. The plan is a pure function of the engine's state
 // read at call time; a dry run answers the plan itself, a real run carries it out one item at a time.
 import type { z } from 'zod';
-import type { EngineConnection } from '../collect/docker-client.js';
+import type { EngineConnection } from '../engine/connection.js';
 import type { Config } from '../config/settings.js';
+import { truncate } from '../truncate.js';
 
 export type PruneKind = 'volumes' | 'images';
 
@@ -83,7 +84,7 @@ export function toAnswer(outcome: Outcome, dryRun: boolean, durationMs: number):
     dryRun,
     removed: outcome.removed.slice(0, LISTED_MAX).map(({ name, bytes }) => ({ name, bytes })),
     removedCount: outcome.removed.length,
-    skipped: skipped.slice(0, LISTED_MAX).map(({ name, reason }) => ({ name, reason: shorten(reason, REASON_MAX_CHARS) })),
+    skipped: skipped.slice(0, LISTED_MAX).map(({ name, reason }) => ({ name, reason: truncate(reason, REASON_MAX_CHARS) })),
     skippedCount: skipped.length,
     notRemovedCount: outcome.notRemoved.length,
     reclaimedBytes: outcome.removed.reduce((sum, r) => sum + (r.bytes ?? 0), 0),
@@ -151,15 +152,11 @@ const NAME_CHARS_IN_REASON = 64;
 
 /** "a, b, c and 4 more": bounded, so a reason stays short whatever the names. */
 export function listBounded(names: readonly string[]): string {
-  const shown = names.slice(0, NAMES_IN_REASON).map((n) => shorten(n, NAME_CHARS_IN_REASON));
+  const shown = names.slice(0, NAMES_IN_REASON).map((n) => truncate(n, NAME_CHARS_IN_REASON));
   const more = names.length - shown.length;
   return `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
 export function describeContainers(names: readonly string[]): string {
   return `container${names.length === 1 ? '' : 's'} ${listBounded(names)}`;
-}
-
-function shorten(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -2,9 +2,11 @@
 // module, each removed by ID without force and with noprune, so one call deletes exactly one image
 // and the answer is exactly what was deleted (a parent left untagged shows up in the next run).
 import type Docker from 'dockerode';
-import { compareApiVersions, getJson } from '../collect/docker-client.js';
-import { mapLimit } from '../collect/map-limit.js';
-import { retryWhileDiskUsageRuns } from '../collect/disk-usage.js';
+import { diskUsage } from '../engine/disk-usage.js';
+import { unlessEngineAnswers } from '../engine/errors.js';
+import { getJson } from '../engine/get-json.js';
+import { mapLimit } from '../map-limit.js';
+import { parseImageReference } from '../image-reference.js';
 import { isSystemModuleName } from '../iotedge.js';
 import type { ContainerInfo } from '../snapshot.js';
 import { listContainerRefs } from './container-refs.js';
@@ -53,7 +55,7 @@ export function planImagePrune(state: ImageState, options: ImagePruneOptions, co
   return planFrom(
     candidates,
     (image) => {
-      if (runtimeImages.has(image.id) || [...image.tags, ...image.digests].some((ref) => RUNTIME_REPOSITORIES.has(repository(ref).split('/').pop() ?? ''))) {
+      if (runtimeImages.has(image.id) || [...image.tags, ...image.digests].some((ref) => RUNTIME_REPOSITORIES.has(parseImageReference(ref).repository.split('/').pop() ?? ''))) {
         return 'protected: image of the IoT Edge runtime (edgeAgent/edgeHub)';
       }
       if (image.id === selfImage) return 'protected: image of this module';
@@ -72,7 +74,7 @@ export function planImagePrune(state: ImageState, options: ImagePruneOptions, co
 
 /** The engine removes an image by ID without force only when it has at most one tag and all its references are in one repository. */
 function removableById(image: ImageModel): boolean {
-  return image.tags.length <= 1 && new Set([...image.tags, ...image.digests].map(repository)).size <= 1;
+  return image.tags.length <= 1 && new Set([...image.tags, ...image.digests].map((ref) => parseImageReference(ref).repository)).size <= 1;
 }
 
 /** A requested name is a tag (repo:tag), a digest reference, the image ID, or at least 12 hex digits of it. */
@@ -99,14 +101,6 @@ function displayName(image: ImageModel): string {
   return image.tags[0] ?? image.id;
 }
 
-/** registry:5000/org/name for registry:5000/org/name:tag or …@sha256:…. */
-function repository(ref: string): string {
-  const at = ref.indexOf('@');
-  if (at >= 0) return ref.slice(0, at);
-  const colon = ref.lastIndexOf(':');
-  return colon > ref.lastIndexOf('/') ? ref.slice(0, colon) : ref;
-}
-
 function newest(a: string, b: string | null): string {
   return b !== null && Date.parse(b) > Date.parse(a) ? b : a;
 }
@@ -117,10 +111,6 @@ const NEVER = /^0001-01-01/;
 
 interface ImageInspect {
   Metadata?: { LastTagTime?: string };
-}
-
-interface SystemDfImages {
-  Images?: { Id: string; Size: number; SharedSize: number }[] | null;
 }
 
 const INSPECT_CONCURRENCY = 8;
@@ -146,24 +136,18 @@ export const pruneImages: PruneSpec<typeof imagePrunePayload, ImageState> = {
     const inspected = only === undefined ? listed : listed.filter((image) => image.Id === only);
     const parentsOnly = only === undefined ? [] : listed.filter((image) => image.Id !== only).map((image) => ({ ...toModel(image), lastTagTime: null }));
     const images = await mapLimit(inspected, INSPECT_CONCURRENCY, async (image, own): Promise<ImageModel | undefined> => {
-      let inspect: ImageInspect;
-      try {
-        inspect = await getJson<ImageInspect>(docker, `/images/${image.Id}/json`, {}, own);
-      } catch (error) {
-        // Removed between list and inspect: nothing left to plan for.
-        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-        throw error;
-      }
+      // Removed between list and inspect (404): nothing left to plan for.
+      const inspect = await unlessEngineAnswers([404], getJson<ImageInspect>(docker, { path: `/images/${image.Id}/json`, signal: own }));
+      if (!inspect) return undefined;
       const lastTagTime = inspect.Metadata?.LastTagTime;
       return { ...toModel(image), lastTagTime: lastTagTime && !NEVER.test(lastTagTime) ? lastTagTime : null };
     }, signal);
     return { images: [...images.filter((i) => i !== undefined), ...parentsOnly], containers };
   },
   plan: planImagePrune,
-  async measure({ docker, apiVersion }, signal) {
+  async measure(engine, signal) {
     // Bytes only this image holds: layers it shares with other images stay when it goes.
-    const query: Record<string, string> = compareApiVersions(apiVersion, '1.42') >= 0 ? { type: 'image' } : {};
-    const df = await retryWhileDiskUsageRuns(() => getJson<SystemDfImages>(docker, '/system/df', query, signal), signal);
+    const df = await diskUsage(engine, 'image', signal);
     return new Map((df.Images ?? []).map((i) => [i.Id, i.Size - Math.max(0, i.SharedSize)]));
   },
   async remove({ docker }, id, signal) {

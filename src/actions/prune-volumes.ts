@@ -1,8 +1,7 @@
 // pruneVolumes: volumes no container references, in any state, minus protected and too young ones,
 // each removed with the engine's plain volume delete (never forced, never the bulk prune, whose
 // meaning changed in API 1.42: before it, it also removed unused named volumes).
-import { collectVolumeSizes } from '../collect/volume-sizes.js';
-import { collectVolumes } from '../collect/volumes.js';
+import { listVolumes, measureVolumes } from '../engine/volumes.js';
 import type { ContainerInfo, VolumeInfo } from '../snapshot.js';
 import { protectionReason } from '../volume-protection.js';
 import { volumeUsers } from '../volume-users.js';
@@ -48,11 +47,11 @@ export const pruneVolumes: PruneSpec<typeof volumePrunePayload, VolumeState> = {
   payload: volumePrunePayload,
   async read({ docker }, signal) {
     // Volumes first: a container created after this list is still seen below, with its mounts.
-    const volumes = await collectVolumes(docker, [], null, signal);
+    const volumes = await listVolumes(docker, signal);
     return { volumes, containers: await listContainerRefs(docker, signal) };
   },
   plan: planVolumePrune,
-  measure: ({ docker, apiVersion }, signal) => collectVolumeSizes({ docker, apiVersion }, signal),
+  measure: measureVolumes,
   async remove({ docker }, name, signal) {
     await docker.getVolume(name).remove({ abortSignal: signal });
   },

@@ -2,9 +2,10 @@
 // read the engine now, plan, and (unless it is a dry run) carry the plan out one item at a time.
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { type EngineConnection, connectEngine, defaultEngineEndpoint } from '../collect/docker-client.js';
-import { describeError, runSource } from '../collect/run-source.js';
 import type { Config } from '../config/settings.js';
+import { runWithin } from '../deadline.js';
+import { type EngineConnection, connectEngine } from '../engine/connection.js';
+import { describeError } from '../errors.js';
 import { createLogger } from '../log.js';
 import type { ActionLock } from './action-lock.js';
 import { type CarryOutHooks, carryOut } from './carry-out.js';
@@ -13,13 +14,15 @@ import { type PruneAnswer, type PruneKind, type PruneSpec, type Removal, recheck
 import { pruneImages } from './prune-images.js';
 import { pruneVolumes } from './prune-volumes.js';
 
-export interface PruneDeps {
+/** How to reach the engine: where it listens (the caller reads DOCKER_HOST), or, in tests, a connect of their own. */
+type EngineAccess = { engineEndpoint: string } | { connect: (signal: AbortSignal) => Promise<EngineConnection> };
+
+export type PruneDeps = EngineAccess & {
   config: Config;
   /** Shared by every destructive action of this process. */
   lock: ActionLock;
   /** Who asked, for the action log: e.g. "direct method pruneVolumes", "command line". */
   requestedBy: string;
-  connect?: (signal: AbortSignal) => Promise<EngineConnection>;
   /** This module's container; its image is never removed. */
   selfContainerId?: string;
   now?: () => Date;
@@ -28,7 +31,7 @@ export interface PruneDeps {
   stop?: AbortSignal;
   /** For tests: runs before each delete, so a test can change the engine between plan and delete. */
   beforeDelete?: CarryOutHooks['beforeDelete'];
-}
+};
 
 export type PruneError = { error: string; field?: string };
 export type PruneResult = { status: 200; payload: PruneAnswer } | { status: 400 | 403 | 409 | 500 | 503; payload: PruneError };
@@ -37,9 +40,11 @@ export function runPrune(kind: PruneKind, payload: unknown, deps: PruneDeps): Pr
   return kind === 'volumes' ? prune(pruneVolumes, payload, deps) : prune(pruneImages, payload, deps);
 }
 
-async function prune<S extends z.ZodType<{ dryRun: boolean; names?: string[] }>, State>(spec: PruneSpec<S, State>, payload: unknown, deps: PruneDeps): Promise<PruneResult> {
+type PruneOptions = { dryRun: boolean; names?: string[] };
+
+async function prune<S extends z.ZodType<PruneOptions>, State>(spec: PruneSpec<S, State>, payload: unknown, deps: PruneDeps): Promise<PruneResult> {
   const started = performance.now();
-  const { config, lock, requestedBy, connect = (signal) => connectEngine(defaultEngineEndpoint(), signal), now = () => new Date() } = deps;
+  const { config, lock, requestedBy } = deps;
   const log = actionLog(deps.logger ?? createLogger(config)).child({ action: spec.action, requestedBy });
 
   const parsed = parsePayload(spec.payload, payload);
@@ -57,39 +62,8 @@ async function prune<S extends z.ZodType<{ dryRun: boolean; names?: string[] }>,
     const running = holder ? `${holder.action} (${holder.requestedBy}, since ${holder.since.toISOString()})` : 'one';
     return { status: 409, payload: { error: `another destructive action is running: ${running}; try again when it is done` } };
   }
-
   try {
-    const timeoutMs = config.collectTimeoutSeconds * 1000;
-    const read = await runSource(timeoutMs, async (signal) => {
-      const engine = await connect(signal);
-      return { engine, state: await spec.read(engine, signal) };
-    });
-    if (!read.value) return { status: 503, payload: { error: `cannot read the engine's state: ${read.status.error}` } };
-    const { engine, state } = read.value;
-
-    const context = { config, now: now(), selfContainerId: deps.selfContainerId };
-    let plan = spec.plan(state, options, context);
-    if (plan.remove.length > 0) {
-      const sizes = await runSource(timeoutMs, (signal) => spec.measure(engine, signal));
-      if (!sizes.value) log.info({ error: sizes.status.error }, 'sizes not measured');
-      plan = withSizes(plan, sizes.value);
-    }
-    if (!dryRun) log.info({ options, planned: plan.remove.map((r) => r.name) }, 'prune started');
-    const steps = {
-      recheck: async (removal: Removal) => recheck(spec.plan, await spec.read(engine, AbortSignal.timeout(timeoutMs), removal.ref), options, context, removal),
-      remove: (removal: Removal) => spec.remove(engine, removal.ref, AbortSignal.timeout(timeoutMs)),
-    };
-    const outcome = await carryOut(plan, dryRun, steps, {
-      beforeDelete: deps.beforeDelete,
-      afterDelete: ({ name, ref, bytes }, notRemovedBecause) =>
-        notRemovedBecause ? log.warn({ name, ref, reason: notRemovedBecause }, 'not removed') : log.info({ name, ref, bytes }, 'removed'),
-    }, deps.stop);
-    const answer = toAnswer(outcome, dryRun, Math.round(performance.now() - started));
-    const { removedCount, skippedCount, notRemovedCount, reclaimedBytes, durationMs, interrupted } = answer;
-    const summary = { options, dryRun, removedCount, skippedCount, notRemovedCount, reclaimedBytes, durationMs };
-    if (interrupted) log.warn({ ...summary, interrupted }, `prune interrupted: the agent is stopping, after ${interrupted.after} of ${interrupted.of} deletes`);
-    else log[dryRun ? 'debug' : 'info'](summary, 'prune finished');
-    return { status: 200, payload: answer };
+    return await readPlanCarryOut(spec, options, deps, log, started);
   } catch (error) {
     log.error({ options, error: describeError(error) }, 'prune failed');
     return { status: 500, payload: { error: `unexpected: ${describeError(error)}` } };
@@ -98,7 +72,60 @@ async function prune<S extends z.ZodType<{ dryRun: boolean; names?: string[] }>,
   }
 }
 
+/** Reads the engine, plans, measures what the plan removes, and carries it out (a dry run stops at the plan). */
+async function readPlanCarryOut<S extends z.ZodType<PruneOptions>, State>(
+  spec: PruneSpec<S, State>,
+  options: z.output<S>,
+  deps: PruneDeps,
+  log: Logger,
+  started: number,
+): Promise<PruneResult> {
+  const { config, now = () => new Date() } = deps;
+  const { dryRun } = options;
+  const connect = 'connect' in deps ? deps.connect : (signal: AbortSignal) => connectEngine(deps.engineEndpoint, signal);
+  const timeoutMs = config.collectTimeoutSeconds * 1000;
+  const read = await outcomeWithin(timeoutMs, async (signal) => {
+    const engine = await connect(signal);
+    return { engine, state: await spec.read(engine, signal) };
+  });
+  if (!read.ok) return { status: 503, payload: { error: `cannot read the engine's state: ${read.error}` } };
+  const { engine, state } = read.value;
+
+  const context = { config, now: now(), selfContainerId: deps.selfContainerId };
+  let plan = spec.plan(state, options, context);
+  if (plan.remove.length > 0) {
+    const sizes = await outcomeWithin(timeoutMs, (signal) => spec.measure(engine, signal));
+    if (!sizes.ok) log.info({ error: sizes.error }, 'sizes not measured');
+    plan = withSizes(plan, sizes.ok ? sizes.value : null);
+  }
+  if (!dryRun) log.info({ options, planned: plan.remove.map((r) => r.name) }, 'prune started');
+  const steps = {
+    recheck: async (removal: Removal) => recheck(spec.plan, await spec.read(engine, AbortSignal.timeout(timeoutMs), removal.ref), options, context, removal),
+    remove: (removal: Removal) => spec.remove(engine, removal.ref, AbortSignal.timeout(timeoutMs)),
+  };
+  const outcome = await carryOut(plan, dryRun, steps, {
+    beforeDelete: deps.beforeDelete,
+    afterDelete: ({ name, ref, bytes }, notRemovedBecause) =>
+      notRemovedBecause ? log.warn({ name, ref, reason: notRemovedBecause }, 'not removed') : log.info({ name, ref, bytes }, 'removed'),
+  }, deps.stop);
+  const answer = toAnswer(outcome, dryRun, Math.round(performance.now() - started));
+  const { removedCount, skippedCount, notRemovedCount, reclaimedBytes, durationMs, interrupted } = answer;
+  const summary = { options, dryRun, removedCount, skippedCount, notRemovedCount, reclaimedBytes, durationMs };
+  if (interrupted) log.warn({ ...summary, interrupted }, `prune interrupted: the agent is stopping, after ${interrupted.after} of ${interrupted.of} deletes`);
+  else log[dryRun ? 'debug' : 'info'](summary, 'prune finished');
+  return { status: 200, payload: answer };
+}
+
 /** Destructive actions are always logged, at info, whatever logLevel filters out (unless logging is off). */
 function actionLog(logger: Logger): Logger {
   return logger.level === 'silent' || logger.isLevelEnabled('info') ? logger : logger.child({}, { level: 'info' });
+}
+
+/** The engine's answer, or why there is none (its refusal, or no answer by the deadline). */
+async function outcomeWithin<T>(timeoutMs: number, read: (signal: AbortSignal) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
+  try {
+    return { ok: true, value: await runWithin(timeoutMs, read) };
+  } catch (error) {
+    return { ok: false, error: describeError(error) };
+  }
 }

@@ -40,8 +40,9 @@ export const certsExpiry: Check = {
     const notSeen = scan.notSeen ?? [];
     if (scan.certificates.length === 0 && scan.unreadable.length === 0 && notSeen.length === 0) return [nothingFound(snapshot, config)];
     const now = Date.parse(snapshot.collectedAt);
+    const configRead = snapshot.iotedgeConfig?.found === true;
     return [
-      ...scan.certificates.map((certificate) => judge(certificate, now, config)),
+      ...scan.certificates.map((certificate) => judge({ ...certificate, autoRenewed: autoRenewed(certificate, configRead) }, now, config)),
       ...scan.unreadable.map(({ source, role, error }): Finding => ({
         subject: source,
         status: 'warning',
@@ -68,7 +69,26 @@ function nothingFound(snapshot: Snapshot, config: Config): Finding {
   return { subject: 'certificates', status: 'skipped', message, details: { iotedgeEvidence: evidence } };
 }
 
-function judge(certificate: CertificateInfo, now: number, config: Config): Finding {
+/**
+ * Who renews a certificate: IoT Edge renews the edge CA it issues itself (quickstart, EST, local CA)
+ * as [edge_ca.auto_renew] says, identities it issues when their auto_renew section asks, and module
+ * certificates whenever a module asks again. Files an operator put in place, it never renews.
+ * true: IoT Edge renews it; false: someone must replace it; null: without config.toml, no telling.
+ */
+export function autoRenewed(certificate: Pick<CertificateInfo, 'role' | 'heldBy' | 'renewPolicy'>, configRead: boolean): boolean | null {
+  const { role, heldBy, renewPolicy } = certificate;
+  if (role === 'module' || renewPolicy !== null) return true;
+  if (role === 'trust-bundle' || role === 'extra') return false;
+  // Whether IoT Edge issues the edge CA is config.toml's to say: without it, no telling.
+  if (role === 'edge-ca') return configRead ? false : null;
+  if (heldBy === 'file') return false;
+  if (role === 'iotedge') return null;
+  return configRead ? false : null;
+}
+
+type Judged = CertificateInfo & { autoRenewed: boolean | null };
+
+function judge(certificate: Judged, now: number, config: Config): Finding {
   const notBefore = Date.parse(certificate.notBefore);
   const notAfter = Date.parse(certificate.notAfter);
   const leftMs = notAfter - now;

@@ -1,4 +1,5 @@
 import { cite } from './checklist.js';
+import { parseImageReference } from '../image-reference.js';
 import { ORIGINAL_IMAGE_LABEL, isIotEdgeModule } from '../iotedge.js';
 import type { ContainerInfo } from '../snapshot.js';
 import type { Check, Finding } from './types.js';
@@ -9,14 +10,6 @@ const ROLLING_FIX =
   'Name a specific version with all three numbers (e.g. 1.5.3) or a digest in the deployment manifest, and raise it to update (' + cite('Use tags to manage versions', 'Tags for the IoT Edge runtime') + ').';
 
 export type TagKind = 'digest' | 'debug' | 'latest' | 'none' | 'rolling' | 'specific';
-
-/** An image reference's tag and digest: registry:5000/repo:tag@sha256:… */
-export function parseImageReference(reference: string): { tag: string | null; digest: string | null } {
-  const [name, digest] = reference.split('@', 2);
-  const colon = name.lastIndexOf(':');
-  const tag = colon > name.lastIndexOf('/') ? name.slice(colon + 1) : null;
-  return { tag, digest: digest ?? null };
-}
 
 /**
  * What a tag promises. Rolling: none (means latest), latest, or one or two version numbers

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { runChecks } from '../checks/run.js';
 import { collectSnapshot } from '../collect/snapshot.js';
 import { createLogger } from '../log.js';
 import { buildReport } from '../report/build.js';
@@ -24,7 +25,7 @@ export function checkCommand(program: Command): Command {
     for (const [source, status] of Object.entries(snapshot.sources)) {
       if (!status.ok) logger.info({ source, error: status.error }, 'source not collected');
     }
-    const report = buildReport(snapshot, config);
+    const report = buildReport(snapshot, runChecks(snapshot, config));
     process.stdout.write(
       options.json
         ? `${JSON.stringify(report, null, 2)}\n`

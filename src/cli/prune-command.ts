@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { ActionLock } from '../actions/action-lock.js';
 import type { PruneKind } from '../actions/plan.js';
 import { runPrune } from '../actions/run-prune.js';
+import { defaultEngineEndpoint } from '../engine/connection.js';
 import { fromText } from '../config/resolve.js';
 import { createLogger } from '../log.js';
 import { EXIT_HEALTHY, EXIT_UNHEALTHY } from '../report/exit-code.js';
@@ -64,6 +65,7 @@ function addKind(prune: Command, kind: PruneKind, description: string, [filterFl
     };
     const result = await runPrune(kind, payload, {
       config,
+      engineEndpoint: defaultEngineEndpoint(),
       lock: new ActionLock(),
       requestedBy: `command line (user ${currentUser()})`,
       logger: createLogger(config),

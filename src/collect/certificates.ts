@@ -3,11 +3,12 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { BlindReason, CertificateInfo, CertificateRole, CertificateScan, IotEdgeConfig, RenewPolicy } from '../snapshot.js';
+import type { BlindReason, CertificateInfo, CertificateRole, CertificateScan, IotEdgeConfig } from '../snapshot.js';
 import { globToRegExp } from '../glob.js';
 import { HOST_FOLDER_MAX_ENTRIES, HostFileError, listHostFolder, readHostFile } from './host-file.js';
 import { hostPath } from './host-path.js';
-import { type Note, describeError } from './run-source.js';
+import { describeError } from '../errors.js';
+import type { Note } from './run-source.js';
 import { fetchTrustBundle } from './workload-trust-bundle.js';
 
 /** Where aziot-certd keeps the certificates it issues; mode 0700 for its own user. */
@@ -32,8 +33,8 @@ export interface CertificateSources {
   note: Note;
 }
 
-/** Whether IoT Edge renews a certificate, and how. */
-type Renewal = Pick<CertificateInfo, 'autoRenewed' | 'renewPolicy'>;
+/** Where a certificate was found, and the renewal config.toml sets for it. */
+type Renewal = Pick<CertificateInfo, 'heldBy' | 'renewPolicy'>;
 
 /** What one file or bundle held, in order, before duplicates are merged. */
 interface Found {
@@ -50,9 +51,10 @@ type Read =
 
 export async function collectCertificates(sources: CertificateSources): Promise<CertificateScan> {
   const { iotedgeConfig: config, configError, note } = sources;
+  // Places IoT Edge keeps what it issues; config.toml is the iotedgeConfig source's, and whether all
+  // of it shows IoT Edge is installed is iotedgeEvidence's (src/iotedge.ts) to say.
   const evidence: string[] = [];
   const reads: Read[] = [];
-  if (config?.found) evidence.push(config.path);
   if (configError) {
     // Not evidence of IoT Edge: a folder above it may be what could not be read.
     reads.push({ source: 'config.toml', notSeen: 'unreadable', error: `the certificate files it names were not read: ${configError}` });
@@ -121,31 +123,15 @@ function merge(reads: Read[]): Pick<CertificateScan, 'certificates' | 'unreadabl
 }
 
 /**
- * Who renews a certificate: IoT Edge renews the edge CA it issues itself (quickstart, EST, local CA)
- * as [edge_ca.auto_renew] says, identities it issues when their auto_renew section asks, and module
- * certificates whenever a module asks again. Files an operator put in place, it never renews.
+ * The auto_renew section of config.toml for the certificate, as found: [edge_ca.auto_renew] for the
+ * edge CA, an identity certificate's own for one IoT Edge keeps (an identity in a file is the
+ * operator's). Whether IoT Edge renews it is for certs.expiry to judge.
  */
-function renewalOf(role: CertificateRole, found: 'file' | 'store', config: IotEdgeConfig | null): Renewal {
+function renewalOf(role: CertificateRole, heldBy: Renewal['heldBy'], config: IotEdgeConfig | null): Renewal {
   const known = config?.found ? config : null;
-  const renewed = (policy: RenewPolicy | null) => ({ autoRenewed: true, renewPolicy: policy });
-  const notRenewed = { autoRenewed: false, renewPolicy: null };
-  const unknown = { autoRenewed: null, renewPolicy: null };
-  switch (role) {
-    case 'edge-ca':
-      if (!known) return unknown;
-      return known.edgeCa.autoRenew ? renewed(known.edgeCa.autoRenew) : notRenewed;
-    case 'identity':
-      if (found === 'file') return notRenewed;
-      if (!known) return unknown;
-      return known.identityAutoRenew ? renewed(known.identityAutoRenew) : notRenewed;
-    case 'module':
-      return renewed(null);
-    case 'iotedge':
-      return found === 'file' ? notRenewed : unknown;
-    case 'trust-bundle':
-    case 'extra':
-      return notRenewed;
-  }
+  if (role === 'edge-ca') return { heldBy, renewPolicy: known?.edgeCa.autoRenew ?? null };
+  if (role === 'identity' && heldBy === 'iotedge') return { heldBy, renewPolicy: known?.identityAutoRenew ?? null };
+  return { heldBy, renewPolicy: null };
 }
 
 async function readCertificateFile(sources: CertificateSources, source: string, role: CertificateRole, renewal: Renewal): Promise<Read> {
@@ -203,7 +189,7 @@ async function readCertdStore(sources: CertificateSources, config: IotEdgeConfig
   const reads = [...listed.reads];
   for (const name of listed.names.filter((n) => n.endsWith('.cer'))) {
     const role = certdRole(name);
-    reads.push(await readCertificateFile(sources, path.posix.join(CERTD_CERTS_DIR, name), role, renewalOf(role, 'store', config)));
+    reads.push(await readCertificateFile(sources, path.posix.join(CERTD_CERTS_DIR, name), role, renewalOf(role, 'iotedge', config)));
   }
   return { found: true, reads };
 }
@@ -239,7 +225,7 @@ async function readWorkloadTrustBundle(sources: CertificateSources, workloadUri:
       source: WORKLOAD_API_SOURCE,
       found: certificates.map((x509, position) => {
         const role = position === 0 ? 'edge-ca' : 'trust-bundle';
-        return { x509, role, renewal: renewalOf(role, 'store', config) };
+        return { x509, role, renewal: renewalOf(role, 'iotedge', config) };
       }),
     };
   } catch (error) {

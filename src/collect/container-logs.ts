@@ -2,9 +2,9 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ContainerInfo, ContainerLogFiles } from '../snapshot.js';
 import { hostPath } from './host-path.js';
-import { mapLimit } from './map-limit.js';
+import { mapLimit } from '../map-limit.js';
 import type { Note } from './run-source.js';
-import { describeError } from './run-source.js';
+import { describeError } from '../errors.js';
 
 /** Where a file-writing log driver keeps a container's log, and the name its rotated files start with. */
 function logLocation(container: ContainerInfo, dataRoot: string): { directory: string; baseName: string } | undefined {
@@ -31,13 +31,16 @@ const NEVER = '0001-01-01T00:00:00Z';
  * A data root the agent cannot see (a module without the /var/lib/docker bind) makes every log a
  * blind spot, never an empty log.
  */
-export async function collectContainerLogs(
-  containers: ContainerInfo[],
-  dataRoot: string,
-  hostRoot: string,
-  note: Note,
-  signal: AbortSignal,
-): Promise<ContainerLogFiles[]> {
+export interface ContainerLogOptions {
+  containers: ContainerInfo[];
+  /** The engine's data root, as it names it (DockerRootDir). */
+  dataRoot: string;
+  hostRoot: string;
+  note: Note;
+  signal: AbortSignal;
+}
+
+export async function collectContainerLogs({ containers, dataRoot, hostRoot, note, signal }: ContainerLogOptions): Promise<ContainerLogFiles[]> {
   const located = containers.flatMap((container) => {
     const location = logLocation(container, dataRoot);
     return location ? [{ container, ...location }] : [];

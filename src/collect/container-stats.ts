@@ -1,9 +1,10 @@
 import type Docker from 'dockerode';
 import type { ContainerInfo, ContainerStats } from '../snapshot.js';
+import { describeError } from '../errors.js';
+import { mapLimit } from '../map-limit.js';
 import { type CgroupLayout, readCgroupMemory } from './cgroup-memory.js';
 import { hostPath } from './host-path.js';
-import { mapLimit } from './map-limit.js';
-import { type Note, describeError } from './run-source.js';
+import type { Note } from './run-source.js';
 
 /** Reads of cgroup files in flight: each is a few small kernel files. */
 const CGROUP_CONCURRENCY = 8;

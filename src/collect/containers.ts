@@ -1,22 +1,19 @@
 import type Docker from 'dockerode';
 import { allowlistedEnv, isSystemModuleName } from '../iotedge.js';
 import type { ContainerHealth, ContainerInfo } from '../snapshot.js';
-import { mapLimit } from './map-limit.js';
+import { unlessEngineAnswers } from '../engine/errors.js';
+import { toContainerMount } from '../engine/mounts.js';
+import { mapLimit } from '../map-limit.js';
 
 const INSPECT_CONCURRENCY = 8;
 
 /** Every container in any state, inspected once each. */
 export async function collectContainers(docker: Docker, signal: AbortSignal): Promise<ContainerInfo[]> {
   const listed = await docker.listContainers({ all: true, abortSignal: signal });
-  const inspected = await mapLimit(listed, INSPECT_CONCURRENCY, async (summary, own) => {
-    try {
-      return await docker.getContainer(summary.Id).inspect({ abortSignal: own });
-    } catch (error) {
-      // Removed between list and inspect: it is no longer there to judge.
-      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-      throw error;
-    }
-  }, signal);
+  // One removed between list and inspect (404) is no longer there to judge.
+  const inspected = await mapLimit(listed, INSPECT_CONCURRENCY, (summary, own) =>
+    unlessEngineAnswers([404], docker.getContainer(summary.Id).inspect({ abortSignal: own })),
+  signal);
   return inspected.filter((c) => c !== undefined).map(toContainerInfo);
 }
 
@@ -55,11 +52,6 @@ export function toContainerInfo(c: Docker.ContainerInspectInfo): ContainerInfo {
     // Module env can hold secrets: only the system modules' allowlisted variables are kept.
     ...(isSystemModuleName(name) ? { env: allowlistedEnv(c.Config.Env ?? []) } : {}),
   };
-}
-
-/** A mount as the engine lists it (inspect and the container list alike). */
-export function toContainerMount(m: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }): ContainerInfo['mounts'][number] {
-  return { type: m.Type, ...(m.Name ? { name: m.Name } : {}), source: m.Source, destination: m.Destination, readOnly: !m.RW };
 }
 
 /** Longest probe output kept: enough to see why it failed, small enough for the snapshot. */

@@ -5,7 +5,8 @@ import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
 import type { DiskHistory, FilesystemInfo } from '../snapshot.js';
-import { type Note, describeError } from './run-source.js';
+import { describeError } from '../errors.js';
+import type { Note } from './run-source.js';
 
 export const HISTORY_FILE = 'disk-history.json';
 /** A day of samples at a 5-minute cycle; with a slower cycle the age limit bounds it first. */

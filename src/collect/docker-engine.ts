@@ -1,6 +1,7 @@
 import { redactProxyCredentials } from '../proxy.js';
 import type { DockerEngine } from '../snapshot.js';
-import { type EngineConnection, getJson } from './docker-client.js';
+import type { EngineConnection } from '../engine/connection.js';
+import { getJson } from '../engine/get-json.js';
 
 /** The fields of GET /info read here. */
 interface EngineInfo {
@@ -19,7 +20,7 @@ interface EngineInfo {
 
 /** `docker info` and `docker version`, reduced to what checks read. */
 export async function collectDockerEngine(engine: EngineConnection, signal: AbortSignal): Promise<DockerEngine> {
-  const info = await getJson<EngineInfo>(engine.docker, '/info', {}, signal);
+  const info = await getJson<EngineInfo>(engine.docker, { path: '/info', signal });
   return {
     endpoint: engine.endpoint,
     apiVersion: engine.apiVersion,

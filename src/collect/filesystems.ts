@@ -2,7 +2,7 @@ import { stat, statfs } from 'node:fs/promises';
 import type { FilesystemInfo, FilesystemRole, FilesystemScan } from '../snapshot.js';
 import { hostPath } from './host-path.js';
 import { type Mount, readMountTable } from './mount-table.js';
-import { describeError } from './run-source.js';
+import { describeError } from '../errors.js';
 
 export interface WatchedPath {
   path: string;

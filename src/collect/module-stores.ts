@@ -7,7 +7,7 @@ import path from 'node:path';
 import { SYSTEM_MODULES, envValue, hostFolder } from '../iotedge.js';
 import type { ContainerInfo, ModuleStore, ModuleStores } from '../snapshot.js';
 import { hostPath } from './host-path.js';
-import { describeError } from './run-source.js';
+import { describeError } from '../errors.js';
 
 /** Files visited per store at most: a store with more is reported as counted that far. */
 export const MAX_FILES_PER_STORE = 100_000;

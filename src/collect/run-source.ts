@@ -1,15 +1,12 @@
 // Runs one collector under a deadline and turns whatever happens into data for the snapshot.
+import { runWithin } from '../deadline.js';
+import { NotInstalledError, describeError } from '../errors.js';
 import type { SourceStatus } from '../snapshot.js';
 
 export interface SourceRun<T> {
   value: T | null;
   status: SourceStatus;
 }
-
-export class SourceTimeoutError extends Error {}
-
-/** Thrown by a collector when what it reads is not installed on this host: recorded as `absent`. */
-export class NotInstalledError extends Error {}
 
 /** Lets a collector say something worth knowing although it worked (cached data, partial reads). */
 export type Note = (text: string) => void;
@@ -20,17 +17,9 @@ export async function runSource<T>(
   collect: (signal: AbortSignal, note: Note) => Promise<T>,
 ): Promise<SourceRun<T>> {
   const started = performance.now();
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new SourceTimeoutError(`timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-  });
   const notes: string[] = [];
   try {
-    const value = await Promise.race([collect(controller.signal, (text) => notes.push(text)), deadline]);
+    const value = await runWithin(timeoutMs, (signal) => collect(signal, (text) => notes.push(text)));
     const status: SourceStatus = { ok: true, durationMs: elapsed(started) };
     if (notes.length > 0) status.note = notes.join('; ');
     return { value, status };
@@ -38,21 +27,7 @@ export async function runSource<T>(
     const status: SourceStatus = { ok: false, durationMs: elapsed(started), error: describeError(error) };
     if (error instanceof NotInstalledError) status.absent = true;
     return { value: null, status };
-  } finally {
-    clearTimeout(timer);
   }
-}
-
-/** One line that says what went wrong, without stack traces. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const status = (error as { statusCode?: number }).statusCode;
-    const reason = (error as { json?: { message?: string } }).json?.message;
-    if (reason) return `${reason}${status ? ` (HTTP ${status})` : ''}`;
-    return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
-  }
-  return String(error);
 }
 
 function elapsed(started: number): number {

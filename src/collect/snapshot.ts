@@ -5,7 +5,7 @@ import type { DiskHistoryState } from './disk-history.js';
 import type { StoreHistoryState } from './module-stores.js';
 import type { RestartHistoryState } from './restart-history.js';
 import { UPSTREAM_STEP_TIMEOUT_MS } from './upstream.js';
-import { defaultEngineEndpoint } from './docker-client.js';
+import { defaultEngineEndpoint } from '../engine/connection.js';
 import { type SourceRun, runSource } from './run-source.js';
 import type { Source } from './source.js';
 import { SOURCES, type SourceOptions } from './sources.js';

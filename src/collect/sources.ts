@@ -6,7 +6,7 @@ import { collectContainerStats } from './container-stats.js';
 import { collectContainers } from './containers.js';
 import { collectDaemonConfig } from './daemon-config.js';
 import { type DiskHistoryState, collectDiskHistory } from './disk-history.js';
-import { connectEngine } from './docker-client.js';
+import { connectEngine } from '../engine/connection.js';
 import { collectDockerEngine } from './docker-engine.js';
 import { collectFilesystems } from './filesystems.js';
 import { collectIotEdgeConfig } from './iotedge-config.js';
@@ -83,7 +83,7 @@ const list = SourceList.of<SourceOptions>()
     name: 'containerLogs',
     needs: ['docker', 'containers'],
     collect: ({ options, needed, signal, note }) =>
-      collectContainerLogs(needed.containers, needed.docker.info.dataRoot, options.hostRoot, note, signal),
+      collectContainerLogs({ containers: needed.containers, dataRoot: needed.docker.info.dataRoot, hostRoot: options.hostRoot, note, signal }),
   })
   .add({
     name: 'volumeSizes',
@@ -107,7 +107,8 @@ const list = SourceList.of<SourceOptions>()
     name: 'volumes',
     needs: ['docker', 'containers'],
     uses: ['volumeSizes'],
-    collect: ({ needed, used, signal }) => collectVolumes(needed.docker.connection.docker, needed.containers, used.volumeSizes.value, signal),
+    collect: ({ needed, used, signal }) =>
+      collectVolumes({ docker: needed.docker.connection.docker, containers: needed.containers, sizes: used.volumeSizes.value, signal }),
   })
   .add({
     name: 'daemonConfig',

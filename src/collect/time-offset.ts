@@ -4,7 +4,7 @@ import { createSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import type { TimeOffsets, TimeServerAnswer } from '../snapshot.js';
 import { withTimeout } from './deadline.js';
-import { describeError } from './run-source.js';
+import { describeError } from '../errors.js';
 
 export const SNTP_PORT = 123;
 /** Longest wait for one server's answer. */

@@ -8,7 +8,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { redactProxyCredentials } from '../proxy.js';
 import type { IotEdgeConfig, UpstreamProbe, UpstreamProtocolPort } from '../snapshot.js';
 import { withTimeout } from './deadline.js';
-import { describeError } from './run-source.js';
+import { describeError } from '../errors.js';
 
 /** Longest wait for one step (DNS, TCP, TLS) to one port. */
 export const UPSTREAM_STEP_TIMEOUT_MS = 5000;

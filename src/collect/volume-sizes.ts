@@ -1,17 +1,12 @@
-// Volume sizes come from /system/df, which walks every file of every volume: slow on big hosts.
-// A long-running agent keeps them in a cache and asks again only when they are older than allowed.
+// Volume sizes are slow to measure on big hosts (the engine walks every file of every volume):
+// a long-running agent keeps them in a cache and asks again only when they are older than allowed.
 import type Docker from 'dockerode';
-import { compareApiVersions, getJson } from './docker-client.js';
-import { retryWhileDiskUsageRuns } from './disk-usage.js';
+import { measureVolumes } from '../engine/volumes.js';
 import type { Note } from './run-source.js';
 
 export interface VolumeSizeCache {
   sizes: ReadonlyMap<string, number>;
   collectedAtMs: number;
-}
-
-interface SystemDf {
-  Volumes?: { Name: string; UsageData?: { Size: number } | null }[] | null;
 }
 
 export interface VolumeSizeOptions {
@@ -34,15 +29,7 @@ export async function collectVolumeSizes(
     note(`sizes from cache, ${Math.round((nowMs - cached.collectedAtMs) / 1000)} s old`);
     return cached.sizes;
   }
-  // From API 1.42 the engine can skip images, containers and build cache when asked for volumes only.
-  const query: Record<string, string> = compareApiVersions(apiVersion, '1.42') >= 0 ? { type: 'volume' } : {};
-  const df = await retryWhileDiskUsageRuns(() => getJson<SystemDf>(docker, '/system/df', query, signal), signal);
-  const sizes = new Map<string, number>();
-  for (const volume of df.Volumes ?? []) {
-    // The engine reports -1 when it could not measure a volume.
-    const size = volume.UsageData?.Size ?? -1;
-    if (size >= 0) sizes.set(volume.Name, size);
-  }
+  const sizes = await measureVolumes({ docker, apiVersion }, signal);
   cache.current = { sizes, collectedAtMs: nowMs };
   return sizes;
 }

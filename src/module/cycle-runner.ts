@@ -1,4 +1,5 @@
 // One check cycle at a time: a cycle asked for while one runs joins it instead of starting another.
+import { runChecks } from '../checks/run.js';
 import type { Config } from '../config/settings.js';
 import { collectSnapshot } from '../collect/snapshot.js';
 import type { DiskHistoryState } from '../collect/disk-history.js';
@@ -51,7 +52,7 @@ export class CycleRunner {
     const config = this.config();
     const started = performance.now();
     const snapshot = await collectSnapshot({ config, volumeSizeCache: this.volumeSizeCache, diskHistory: this.diskHistory, restartHistory: this.restartHistory, storeHistory: this.storeHistory });
-    const report = buildReport(snapshot, config);
+    const report = buildReport(snapshot, runChecks(snapshot, config));
     const cycle = { snapshot, report, durationMs: Math.round(performance.now() - started) };
     this.latest = cycle;
     this.onCycle(cycle);

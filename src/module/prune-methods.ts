@@ -5,6 +5,7 @@ import { ActionLock } from '../actions/action-lock.js';
 import type { PruneAnswer, PruneKind } from '../actions/plan.js';
 import { runPrune } from '../actions/run-prune.js';
 import type { Config } from '../config/settings.js';
+import { defaultEngineEndpoint } from '../engine/connection.js';
 import { type MethodHandler, guarded } from './methods.js';
 
 export interface PruneMethodsContext {
@@ -23,6 +24,7 @@ export function pruneMethods(context: PruneMethodsContext): Record<string, Metho
     guarded(async () => {
       const result = await runPrune(kind, payload, {
         config: context.config(),
+        engineEndpoint: defaultEngineEndpoint(),
         lock,
         requestedBy: `direct method ${name}`,
         logger: context.logger,

@@ -1,8 +1,7 @@
 // The report every sink renders: one snapshot and what the checks made of it.
-import { type ChecksRun, type StatusCounts, countStatuses, runChecks } from '../checks/run.js';
+import { type ChecksRun, type StatusCounts, countStatuses } from '../checks/run.js';
 import { worstStatus } from '../checks/status.js';
-import type { Check, CheckResult, Status } from '../checks/types.js';
-import type { Config } from '../config/settings.js';
+import type { CheckResult, Status } from '../checks/types.js';
 import type { Snapshot, SourceName, SourceStatus } from '../snapshot.js';
 import { AGENT_NAME, AGENT_VERSION } from '../version.js';
 
@@ -23,12 +22,8 @@ export interface Report {
   sources: Record<SourceName, SourceStatus>;
 }
 
-/** One cycle's checks (checks/run.ts), then their report; module/cycle-runner.ts calls this. */
-export function buildReport(snapshot: Snapshot, config: Config, checks?: readonly Check[]): Report {
-  return reportOf(snapshot, runChecks(snapshot, config, checks));
-}
-
-export function reportOf(snapshot: Snapshot, run: ChecksRun): Report {
+/** The report of one snapshot and what the checks (checks/run.ts, run by the caller) made of it. */
+export function buildReport(snapshot: Snapshot, run: ChecksRun): Report {
   return {
     schemaVersion: 1,
     agent: { name: AGENT_NAME, version: AGENT_VERSION },

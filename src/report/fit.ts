@@ -37,7 +37,3 @@ export function worstThatFit<I extends { status: Status }, T>(items: readonly I[
   const sorted = byWorstFirst(items);
   return fitToBudget(sorted.length, maxBytes, (keep) => render(sorted.slice(0, keep), sorted.length - keep)).value;
 }
-
-export function truncate(text: string, chars: number): string {
-  return text.length <= chars ? text : `${text.slice(0, chars - 1)}…`;
-}

@@ -3,7 +3,8 @@
 import { isProblem } from '../checks/status.js';
 import type { Status } from '../checks/types.js';
 import type { Report } from './build.js';
-import { truncate, worstThatFit } from './fit.js';
+import { truncate } from '../truncate.js';
+import { worstThatFit } from './fit.js';
 
 /** Body budget that keeps body and properties inside one 4 KB metered unit. */
 export const TELEMETRY_MAX_BYTES = 3_500;

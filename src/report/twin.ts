@@ -10,7 +10,8 @@ import { CHECKS } from '../checks/registry.js';
 import { byWorstFirst } from '../checks/status.js';
 import type { CheckResult, Status } from '../checks/types.js';
 import type { Report, StatusCounts } from './build.js';
-import { fitToBudget, truncate } from './fit.js';
+import { truncate } from '../truncate.js';
+import { fitToBudget } from './fit.js';
 
 export interface TwinSubject {
   subject: string;

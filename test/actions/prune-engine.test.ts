@@ -10,7 +10,7 @@ import { ActionLock } from '../../src/actions/action-lock.js';
 import type { PruneAnswer } from '../../src/actions/plan.js';
 import { planVolumePrune, pruneVolumes } from '../../src/actions/prune-volumes.js';
 import { type PruneDeps, type PruneResult, runPrune } from '../../src/actions/run-prune.js';
-import { type EngineConnection, connectEngine } from '../../src/collect/docker-client.js';
+import { type EngineConnection, connectEngine } from '../../src/engine/connection.js';
 import { type Config, defaultConfig } from '../../src/config/settings.js';
 import { Plant, TEST_ENGINE_ENDPOINT, TEST_IMAGE, describeWithEngine } from '../support/engine.js';
 
@@ -119,7 +119,7 @@ describeWithEngine('pruneVolumes on the real engine', () => {
           const unusedPlanted = planted.filter((_, i) => specs[i].user === 'none' && (!anonymousOnly || specs[i].anonymous));
           expect([...fullPlan.remove, ...fullPlan.skip].map((r) => r.name).filter((n) => planted.includes(n)).sort()).toEqual(unusedPlanted.sort());
 
-          const deps: PruneDeps = { config: scenarioConfig, lock: new ActionLock(), requestedBy: 'test', now: later };
+          const deps: PruneDeps = { config: scenarioConfig, engineEndpoint: TEST_ENGINE_ENDPOINT, lock: new ActionLock(), requestedBy: 'test', now: later };
           const payload = { names: planted, olderThanHours, anonymousOnly };
           const dry = answerOf(await runPrune('volumes', { ...payload }, deps));
           expect(names(dry.removed)).toEqual([...removable].sort());
@@ -146,18 +146,17 @@ describeWithEngine('pruneVolumes on the real engine', () => {
     expect(tally.wronglyDeleted).toBe(0);
   }, 300_000);
 
+  /** A real prune of exactly these volumes, whatever their age, with `beforeDelete` changing the engine between plan and delete. */
+  const pruneNowWithInterference = (planned: string[], beforeDelete: NonNullable<PruneDeps['beforeDelete']>) =>
+    runPrune('volumes', { dryRun: false, names: planned, olderThanHours: 0 }, { config, engineEndpoint: TEST_ENGINE_ENDPOINT, lock: new ActionLock(), requestedBy: 'test', beforeDelete });
+
   it('a container created on a planned volume between plan and delete: the last look sees it, the volume is reported and kept, the rest removed', async () => {
     const plant = new Plant();
     plants.push(plant);
     const planned = await Promise.all(['a', 'b', 'c'].map((base) => plant.volume(base)));
-    const result = await runPrune('volumes', { dryRun: false, names: planned, olderThanHours: 0 }, {
-      config,
-      lock: new ActionLock(),
-      requestedBy: 'test',
-      beforeDelete: async (removal) => {
-        // Never started: a user all the same.
-        if (removal.name === planned[1]) await plant.container({ name: 'late-comer', volumes: { [removal.name]: '/data' }, start: false });
-      },
+    const result = await pruneNowWithInterference(planned, async (removal) => {
+      // Never started: a user all the same.
+      if (removal.name === planned[1]) await plant.container({ name: 'late-comer', volumes: { [removal.name]: '/data' }, start: false });
     });
     const answer = answerOf(result);
     expect(names(answer.removed)).toEqual([planned[0], planned[2]].sort());
@@ -172,13 +171,8 @@ describeWithEngine('pruneVolumes on the real engine', () => {
     const plant = new Plant();
     plants.push(plant);
     const planned = await Promise.all(['x', 'y'].map((base) => plant.volume(base, { bytes: 4096 })));
-    const result = await runPrune('volumes', { dryRun: false, names: planned, olderThanHours: 0 }, {
-      config,
-      lock: new ActionLock(),
-      requestedBy: 'test',
-      beforeDelete: async (removal) => {
-        if (removal.name === planned[0]) await plant.container({ name: 'binder', volumes: { [`${dataRoot}/volumes/${removal.name}/_data`]: '/d' } });
-      },
+    const result = await pruneNowWithInterference(planned, async (removal) => {
+      if (removal.name === planned[0]) await plant.container({ name: 'binder', volumes: { [`${dataRoot}/volumes/${removal.name}/_data`]: '/d' } });
     });
     const answer = answerOf(result);
     expect(names(answer.removed)).toEqual([planned[1]]);
@@ -208,6 +202,7 @@ describeWithEngine('pruneVolumes on the real engine', () => {
     const firstMayGoOn = new Promise<void>((resolve) => (letFirstGoOn = resolve));
     const first = runPrune('volumes', { dryRun: false, names: planned, olderThanHours: 0 }, {
       config,
+      engineEndpoint: TEST_ENGINE_ENDPOINT,
       lock,
       requestedBy: 'first',
       beforeDelete: async () => {
@@ -217,12 +212,12 @@ describeWithEngine('pruneVolumes on the real engine', () => {
     });
     await firstIsDeleting;
     // The first holds the lock while it talks to the engine: a second real run is refused, a dry run answers.
-    const second = await runPrune('volumes', { dryRun: false, names: planned, olderThanHours: 0 }, { config, lock, requestedBy: 'second' });
+    const second = await runPrune('volumes', { dryRun: false, names: planned, olderThanHours: 0 }, { config, engineEndpoint: TEST_ENGINE_ENDPOINT, lock, requestedBy: 'second' });
     expect(second.status).toBe(409);
     expect(second.payload).toMatchObject({ error: expect.stringMatching(/^another destructive action is running: pruneVolumes \(first, since /) });
-    const images = await runPrune('images', { dryRun: false, names: ['no-such:image'] }, { config, lock, requestedBy: 'third' });
+    const images = await runPrune('images', { dryRun: false, names: ['no-such:image'] }, { config, engineEndpoint: TEST_ENGINE_ENDPOINT, lock, requestedBy: 'third' });
     expect(images.status).toBe(409);
-    const dry = answerOf(await runPrune('volumes', { names: planned, olderThanHours: 0 }, { config, lock, requestedBy: 'dry' }));
+    const dry = answerOf(await runPrune('volumes', { names: planned, olderThanHours: 0 }, { config, engineEndpoint: TEST_ENGINE_ENDPOINT, lock, requestedBy: 'dry' }));
     expect(dry.dryRun).toBe(true);
     letFirstGoOn();
     expect(names(answerOf(await first).removed)).toEqual([...planned].sort());
@@ -231,7 +226,7 @@ describeWithEngine('pruneVolumes on the real engine', () => {
     // Started together: exactly one of them gets the lock.
     const more = await Promise.all(['r', 's'].map((base) => plant.volume(base)));
     const racing = await Promise.all(
-      [1, 2].map((n) => runPrune('volumes', { dryRun: false, names: more, olderThanHours: 0 }, { config, lock, requestedBy: `racer ${n}` })),
+      [1, 2].map((n) => runPrune('volumes', { dryRun: false, names: more, olderThanHours: 0 }, { config, engineEndpoint: TEST_ENGINE_ENDPOINT, lock, requestedBy: `racer ${n}` })),
     );
     expect(racing.map((r) => r.status).sort()).toEqual([200, 409]);
     expect(names(answerOf(racing.find((r) => r.status === 200) as PruneResult).removed)).toEqual([...more].sort());
@@ -292,7 +287,7 @@ describeWithEngine('pruneImages on the real engine', () => {
   const requested = () => ['unused', 'dangling', 'stopped-user', 'never-started-user', 'two-tags', 'runtime', 'parent', 'child', 'self'].map((k) => images[k]);
 
   it('plans only unused, singly tagged, childless images that are not the runtime\'s or its own; the dry run deletes nothing; the real run exactly the plan', async () => {
-    const deps: PruneDeps = { config, lock: new ActionLock(), requestedBy: 'test', selfContainerId, now: later };
+    const deps: PruneDeps = { config, engineEndpoint: TEST_ENGINE_ENDPOINT, lock: new ActionLock(), requestedBy: 'test', selfContainerId, now: later };
     const reasonFor = (answer: PruneAnswer, key: string) => answer.skipped.find((s) => s.name === images[key])?.reason;
     const dry = answerOf(await runPrune('images', { names: requested(), olderThanHours: 24 }, deps));
     expect(names(dry.removed)).toEqual([images.unused, images.dangling, images.child].sort());
@@ -320,7 +315,7 @@ describeWithEngine('pruneImages on the real engine', () => {
   });
 
   it('younger images stay unless olderThanHours allows them; danglingOnly keeps tagged ones', async () => {
-    const deps: PruneDeps = { config, lock: new ActionLock(), requestedBy: 'test' };
+    const deps: PruneDeps = { config, engineEndpoint: TEST_ENGINE_ENDPOINT, lock: new ActionLock(), requestedBy: 'test' };
     const young = answerOf(await runPrune('images', { names: [images.young] }, deps));
     expect(young.skipped).toEqual([{ name: images.young, reason: expect.stringMatching(/^created 0\.0 h ago, less than 24 h \(olderThanHours\)$/) }]);
     const dangling = answerOf(await runPrune('images', { names: [images.young], olderThanHours: 0, danglingOnly: true }, deps));
@@ -332,6 +327,7 @@ describeWithEngine('pruneImages on the real engine', () => {
     const answer = answerOf(
       await runPrune('images', { dryRun: false, names: [tagOf('late')], olderThanHours: 0 }, {
         config,
+        engineEndpoint: TEST_ENGINE_ENDPOINT,
         lock: new ActionLock(),
         requestedBy: 'test',
         beforeDelete: async () => {

@@ -6,7 +6,7 @@ import { ActionLock } from '../../src/actions/action-lock.js';
 import { whyNotRemoved } from '../../src/actions/carry-out.js';
 import { LISTED_MAX, toAnswer } from '../../src/actions/plan.js';
 import { runPrune } from '../../src/actions/run-prune.js';
-import { connectEngine } from '../../src/collect/docker-client.js';
+import { connectEngine } from '../../src/engine/connection.js';
 import { type Config, defaultConfig } from '../../src/config/settings.js';
 
 const config: Config = { ...defaultConfig(), logLevel: 'silent', collectTimeoutSeconds: 5 };

@@ -1,27 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { certsExpiry, renewalStart } from '../../src/checks/certs-expiry.js';
+import { autoRenewed, certsExpiry, renewalStart } from '../../src/checks/certs-expiry.js';
 import type { Finding } from '../../src/checks/types.js';
 import { type Config, defaultConfig } from '../../src/config/settings.js';
 import type { CertificateInfo, CertificateScan } from '../../src/snapshot.js';
-import { COLLECTED_AT, certificate, edgeAgent, snapshot } from '../support/snapshot-builder.js';
+import { COLLECTED_AT, certificate, edgeAgent, iotedgeConfig, snapshot } from '../support/snapshot-builder.js';
 
 const NOW = Date.parse(COLLECTED_AT);
 const DAY = 24 * 3600 * 1000;
 const at = (days: number) => new Date(NOW + days * DAY).toISOString();
 const QUICKSTART_RENEWAL = { rotateKey: true, threshold: '80%', retry: '4%' };
 
-function run(scan: Partial<CertificateScan>, config: Partial<Config> = {}, note?: string): Finding[] {
+function run(scan: Partial<CertificateScan>, config: Partial<Config> = {}, note?: string, configRead = false): Finding[] {
   return certsExpiry.run(
     snapshot({
       certificates: { iotedgeEvidence: ['/etc/aziot/config.toml'], certificates: [], unreadable: [], ...scan },
+      ...(configRead ? { iotedgeConfig: iotedgeConfig() } : {}),
       ...(note ? { sources: { certificates: { note } } } : {}),
     }),
     { ...defaultConfig(), ...config },
   );
 }
 
-function judge(overrides: Partial<CertificateInfo>, config: Partial<Config> = {}): Finding {
-  const findings = run({ certificates: [certificate(overrides)] }, config);
+/** One certificate judged; config.toml read (an edge CA from files) unless `configRead` is false. */
+function judge(overrides: Partial<CertificateInfo>, config: Partial<Config> = {}, configRead = true): Finding {
+  const findings = run({ certificates: [certificate(overrides)] }, config, undefined, configRead);
   expect(findings).toHaveLength(1);
   return findings[0];
 }
@@ -95,7 +97,7 @@ describe('certs.expiry', () => {
 
   describe('a certificate IoT Edge renews itself', () => {
     // The quickstart CA: 90 days, renewed from 80 % of its life (day 72), retried every 4 % (3.6 days).
-    const quickstart = (issuedDaysAgo: number) => valid(-issuedDaysAgo, 90 - issuedDaysAgo, { autoRenewed: true, renewPolicy: QUICKSTART_RENEWAL });
+    const quickstart = (issuedDaysAgo: number) => valid(-issuedDaysAgo, 90 - issuedDaysAgo, { renewPolicy: QUICKSTART_RENEWAL });
 
     it('is ok inside the warning horizon while its renewal is not due', () => {
       const result = quickstart(65);
@@ -119,9 +121,9 @@ describe('certs.expiry', () => {
 
     it('reads a renewal threshold given as days before expiry', () => {
       const renewsTenDaysBefore = { rotateKey: true, threshold: '10d', retry: '1d' };
-      expect(valid(-300, 12, { autoRenewed: true, renewPolicy: renewsTenDaysBefore }).status).toBe('ok');
-      expect(valid(-300, 8, { autoRenewed: true, renewPolicy: renewsTenDaysBefore }).status).toBe('warning');
-      expect(valid(-300, 6, { autoRenewed: true, renewPolicy: renewsTenDaysBefore }).status).toBe('error');
+      expect(valid(-300, 12, { renewPolicy: renewsTenDaysBefore }).status).toBe('ok');
+      expect(valid(-300, 8, { renewPolicy: renewsTenDaysBefore }).status).toBe('warning');
+      expect(valid(-300, 6, { renewPolicy: renewsTenDaysBefore }).status).toBe('error');
     });
 
     it('that expired is an error whose fix is to find out why renewal failed', () => {
@@ -131,12 +133,12 @@ describe('certs.expiry', () => {
     });
 
     it('with a policy it cannot read is judged by the horizons', () => {
-      expect(valid(-10, 20, { autoRenewed: true, renewPolicy: { rotateKey: true, threshold: 'soon', retry: '4%' } }).status).toBe('warning');
+      expect(valid(-10, 20, { renewPolicy: { rotateKey: true, threshold: 'soon', retry: '4%' } }).status).toBe('warning');
     });
 
     it('issued to a module is ok until it expires: IoT Edge issues a new one when asked', () => {
-      expect(valid(-10, 2, { role: 'module', autoRenewed: true })).toMatchObject({ status: 'ok' });
-      const expired = valid(-10, -1, { role: 'module', autoRenewed: true });
+      expect(valid(-10, 2, { role: 'module' })).toMatchObject({ status: 'ok' });
+      const expired = valid(-10, -1, { role: 'module' });
       expect(expired.status).toBe('error');
       expect(expired.remediation).toMatch(/^Restart the module/);
     });
@@ -144,7 +146,7 @@ describe('certs.expiry', () => {
 
   describe('a certificate of which this agent cannot tell who renews it', () => {
     it('is judged by the horizons, its fix covering both cases', () => {
-      const result = valid(-80, 10, { autoRenewed: null });
+      const result = judge({ notBefore: at(-80), notAfter: at(10) }, {}, false);
       expect(result.status).toBe('warning');
       expect(result.message).not.toContain('does not renew');
       expect(result.remediation).toMatch(/^If IoT Edge issued this certificate .* Otherwise: Install a renewed edge CA/);
@@ -218,6 +220,33 @@ describe('certs.expiry', () => {
       expect(findings[0].status).toBe('skipped');
       expect(findings[0].message).toBe('IoT Edge is installed (edgeAgent container) but no certificate could be read: /var/lib/aziot/certd/certs is not readable by this user');
     });
+  });
+});
+
+describe('autoRenewed: who renews a certificate', () => {
+  const policy = { rotateKey: true, threshold: '80%', retry: '4%' };
+  const of = (role: CertificateInfo['role'], heldBy: CertificateInfo['heldBy'], renewPolicy: CertificateInfo['renewPolicy'] = null) => ({ role, heldBy, renewPolicy });
+
+  it('IoT Edge, for what config.toml sets a renewal for, and for module certificates', () => {
+    expect(autoRenewed(of('edge-ca', 'iotedge', policy), true)).toBe(true);
+    expect(autoRenewed(of('identity', 'iotedge', policy), true)).toBe(true);
+    expect(autoRenewed(of('module', 'iotedge'), false)).toBe(true);
+  });
+
+  it('nobody, for files an operator put in place, trust bundles and extra paths', () => {
+    expect(autoRenewed(of('edge-ca', 'file'), true)).toBe(false);
+    expect(autoRenewed(of('identity', 'file'), false)).toBe(false);
+    expect(autoRenewed(of('iotedge', 'file'), false)).toBe(false);
+    expect(autoRenewed(of('trust-bundle', 'iotedge'), false)).toBe(false);
+    expect(autoRenewed(of('extra', 'file'), false)).toBe(false);
+    expect(autoRenewed(of('identity', 'iotedge'), true)).toBe(false);
+  });
+
+  it('cannot tell without config.toml, nor for other certificates IoT Edge keeps', () => {
+    expect(autoRenewed(of('edge-ca', 'iotedge'), false)).toBeNull();
+    expect(autoRenewed(of('edge-ca', 'file'), false)).toBeNull();
+    expect(autoRenewed(of('identity', 'iotedge'), false)).toBeNull();
+    expect(autoRenewed(of('iotedge', 'iotedge'), true)).toBeNull();
   });
 });
 

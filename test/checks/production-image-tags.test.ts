@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyTag, parseImageReference, productionImageTags } from '../../src/checks/production-image-tags.js';
+import { classifyTag, productionImageTags } from '../../src/checks/production-image-tags.js';
+import { parseImageReference } from '../../src/image-reference.js';
 import { defaultConfig } from '../../src/config/settings.js';
 import { OWNER_LABEL, OWNER_VALUE, ORIGINAL_IMAGE_LABEL } from '../../src/iotedge.js';
 import { container, edgeAgent, edgeHub, snapshot } from '../support/snapshot-builder.js';
@@ -62,9 +63,9 @@ describe('production.image-tags', () => {
 
 describe('image references', () => {
   it('split into tag and digest, a registry port not taken for a tag', () => {
-    expect(parseImageReference('localhost:5000/a/b:1.2')).toEqual({ tag: '1.2', digest: null });
-    expect(parseImageReference('localhost:5000/a/b')).toEqual({ tag: null, digest: null });
-    expect(parseImageReference('a@sha256:ff')).toEqual({ tag: null, digest: 'sha256:ff' });
+    expect(parseImageReference('localhost:5000/a/b:1.2')).toEqual({ repository: 'localhost:5000/a/b', tag: '1.2', digest: null });
+    expect(parseImageReference('localhost:5000/a/b')).toEqual({ repository: 'localhost:5000/a/b', tag: null, digest: null });
+    expect(parseImageReference('a@sha256:ff')).toEqual({ repository: 'a', tag: null, digest: 'sha256:ff' });
     expect(classifyTag('a:V2')).toBe('rolling');
   });
 });

@@ -82,10 +82,10 @@ describe('certificates named in config.toml', () => {
     'var/aziot/secrets/edge-ca.key.pem': 'a key file is never read',
   };
 
-  it('are read through the host root, every certificate of a chain, with dates, role and who renews them', async () => {
+  it('are read through the host root, every certificate of a chain, with dates, role, where each was found and the renewal config.toml sets for it', async () => {
     const { scan: result } = await scan({ hostRoot: hostRoot(files), iotedgeConfig: config(FILES_CONFIG) });
     expect(result.unreadable).toEqual([]);
-    expect(result.iotedgeEvidence).toEqual(['/etc/aziot/config.toml']);
+    expect(result.iotedgeEvidence).toEqual([]);
     const ca = bySubject(result.certificates, 'edge-gw-01 Edge CA');
     const x509 = new X509Certificate(edgeCa.pem);
     expect(ca).toEqual({
@@ -100,12 +100,12 @@ describe('certificates named in config.toml', () => {
       notAfter: new Date(x509.validTo).toISOString(),
       fingerprint: x509.fingerprint256,
       alsoIn: [],
-      // An edge CA given as files is never renewed by IoT Edge.
-      autoRenewed: false,
+      // An edge CA given as files: config.toml sets no renewal for it.
+      heldBy: 'file',
       renewPolicy: null,
     });
     expect(bySubject(result.certificates, 'Contoso Intermediate CA')).toMatchObject({ position: 1, role: 'edge-ca' });
-    expect(bySubject(result.certificates, 'edge-gw-01')).toMatchObject({ source: '/var/aziot/certs/device-id.pem', role: 'identity', autoRenewed: false });
+    expect(bySubject(result.certificates, 'edge-gw-01')).toMatchObject({ source: '/var/aziot/certs/device-id.pem', role: 'identity', heldBy: 'file', renewPolicy: null });
   });
 
   it('are listed once when the same certificate sits in several files, saying where else it is', async () => {
@@ -153,26 +153,26 @@ describe('the IoT Edge certificate store', () => {
       [store('README.txt')]: 'not a certificate file name',
     });
     const { scan: result } = await scan({ hostRoot: dir, iotedgeConfig: quickstart });
-    expect(result.iotedgeEvidence).toEqual(['/etc/aziot/config.toml', CERTD_CERTS_DIR]);
+    expect(result.iotedgeEvidence).toEqual([CERTD_CERTS_DIR]);
     expect(result.unreadable).toEqual([]);
     // The quickstart CA is IoT Edge's own: renewed at 80 % of its life unless config.toml says otherwise.
     expect(bySubject(result.certificates, 'aziot-edge CA quickstart')).toMatchObject({
       source: `${CERTD_CERTS_DIR}/${certdFileName('aziot-edged-ca')}`,
       role: 'edge-ca',
-      autoRenewed: true,
+      heldBy: 'iotedge',
       renewPolicy: { rotateKey: true, threshold: '80%', retry: '4%' },
     });
-    // Issued by IoT Edge, but config.toml asks for no renewal.
-    expect(bySubject(result.certificates, 'edge-gw-01')).toMatchObject({ role: 'identity', autoRenewed: false });
-    expect(bySubject(result.certificates, 'edgeHub')).toMatchObject({ role: 'module', autoRenewed: true, renewPolicy: null });
-    expect(bySubject(result.certificates, 'Contoso Root CA')).toMatchObject({ role: 'iotedge', autoRenewed: null });
+    // Issued by IoT Edge, but config.toml sets no renewal for it.
+    expect(bySubject(result.certificates, 'edge-gw-01')).toMatchObject({ role: 'identity', heldBy: 'iotedge', renewPolicy: null });
+    expect(bySubject(result.certificates, 'edgeHub')).toMatchObject({ role: 'module', heldBy: 'iotedge', renewPolicy: null });
+    expect(bySubject(result.certificates, 'Contoso Root CA')).toMatchObject({ role: 'iotedge', heldBy: 'iotedge', renewPolicy: null });
     expect(result.certificates).toHaveLength(4);
   });
 
-  it('without config.toml cannot tell who renews the edge CA', async () => {
+  it('without config.toml knows no renewal for the edge CA', async () => {
     const { scan: result } = await scan({ hostRoot: hostRoot({ [store(certdFileName('aziot-edged-ca'))]: quickstartCa.pem }) });
     expect(result.iotedgeEvidence).toEqual([CERTD_CERTS_DIR]);
-    expect(result.certificates[0]).toMatchObject({ role: 'edge-ca', autoRenewed: null, renewPolicy: null });
+    expect(result.certificates[0]).toMatchObject({ role: 'edge-ca', heldBy: 'iotedge', renewPolicy: null });
   });
 
   it('that cannot be listed is one place not seen with the reason, not one warning per file', async () => {
@@ -269,10 +269,10 @@ describe('extra certificate paths', () => {
 
   it('take files, folders and wildcards in the file name, PEM or DER', async () => {
     const { scan: result } = await scan({ hostRoot: hostRoot(files), extraPaths: ['/opt/app/certs/*.pem', '/opt/app/der'] });
-    expect(result.certificates.map((c) => [c.source, c.subject, c.role, c.autoRenewed])).toEqual([
-      ['/opt/app/certs/client.pem', 'CN=edge-gw-01', 'extra', false],
-      ['/opt/app/certs/client.pem', 'CN=Contoso Intermediate CA', 'extra', false],
-      ['/opt/app/certs/server.pem', 'CN=edgeHub', 'extra', false],
+    expect(result.certificates.map((c) => [c.source, c.subject, c.role, c.heldBy])).toEqual([
+      ['/opt/app/certs/client.pem', 'CN=edge-gw-01', 'extra', 'file'],
+      ['/opt/app/certs/client.pem', 'CN=Contoso Intermediate CA', 'extra', 'file'],
+      ['/opt/app/certs/server.pem', 'CN=edgeHub', 'extra', 'file'],
     ]);
     // The DER copy of an identity already listed from client.pem; the sub-folder is not descended into.
     expect(result.certificates[0].alsoIn).toEqual(['/opt/app/der/identity.cer']);

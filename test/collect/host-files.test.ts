@@ -110,9 +110,9 @@ describe('container log files', () => {
       id,
       logConfig: { type: 'json-file', config: {} },
       logPath: `/var/lib/docker/containers/${id}/${id}-json.log`,
-    } as Parameters<typeof collectContainerLogs>[0][number];
+    } as Parameters<typeof collectContainerLogs>[0]['containers'][number];
     const notes: string[] = [];
-    const [log] = await collectContainerLogs([container], '/var/lib/docker', root, (n) => notes.push(n), signal);
+    const [log] = await collectContainerLogs({ containers: [container], dataRoot: '/var/lib/docker', hostRoot: root, note: (n) => notes.push(n), signal });
     expect(log.totalBytes).toBe(1110);
     expect(log.files.map((f) => f.name)).toEqual([`${id}-json.log`, `${id}-json.log.1`, `${id}-json.log.2.gz`]);
     expect(notes).toEqual([]);
@@ -125,9 +125,9 @@ describe('container log files', () => {
       logConfig: { type: 'json-file', config: {} },
       logPath: `/var/lib/docker/containers/${id}/${id}-json.log`,
       state: { running: true, startedAt: '2024-04-01T00:00:00Z' },
-    } as Parameters<typeof collectContainerLogs>[0][number];
+    } as Parameters<typeof collectContainerLogs>[0]['containers'][number];
     const root = hostRoot({ 'etc/hostname': 'edge' });
-    const [log] = await collectContainerLogs([container], '/var/lib/docker', root, () => {}, signal);
+    const [log] = await collectContainerLogs({ containers: [container], dataRoot: '/var/lib/docker', hostRoot: root, note: () => {}, signal });
     expect(log).toMatchObject({ files: [], blind: 'not-mounted' });
     expect(log.error).toContain(`the Docker data root /var/lib/docker is not visible under the host root ${root}`);
     expect(log.error).toContain(`"/var/lib/docker:${root}/var/lib/docker:ro"`);
@@ -136,8 +136,8 @@ describe('container log files', () => {
   it('tells a container that never ran (no log yet) from one that ran and whose log folder is not visible', async () => {
     const root = hostRoot({ 'var/lib/docker/containers/.keep': '' });
     const make = (id: string, startedAt: string) =>
-      ({ id, logConfig: { type: 'local', config: {} }, logPath: '', state: { running: false, startedAt } }) as Parameters<typeof collectContainerLogs>[0][number];
-    const [never, ran] = await collectContainerLogs([make('f'.repeat(64), '0001-01-01T00:00:00Z'), make('9'.repeat(64), '2024-04-01T00:00:00Z')], '/var/lib/docker', root, () => {}, signal);
+      ({ id, logConfig: { type: 'local', config: {} }, logPath: '', state: { running: false, startedAt } }) as Parameters<typeof collectContainerLogs>[0]['containers'][number];
+    const [never, ran] = await collectContainerLogs({ containers: [make('f'.repeat(64), '0001-01-01T00:00:00Z'), make('9'.repeat(64), '2024-04-01T00:00:00Z')], dataRoot: '/var/lib/docker', hostRoot: root, note: () => {}, signal });
     expect(never).toMatchObject({ files: [], totalBytes: 0 });
     expect(never.error).toBeUndefined();
     expect(ran).toMatchObject({ files: [], blind: 'not-mounted' });
@@ -147,9 +147,9 @@ describe('container log files', () => {
   it('records a folder it may not read as that container\'s error and says so', async () => {
     const id = 'd'.repeat(64);
     const root = hostRoot({ [`var/lib/docker/containers/${id}`]: 'a file where a folder should be' });
-    const container = { id, logConfig: { type: 'local', config: {} }, logPath: '' } as Parameters<typeof collectContainerLogs>[0][number];
+    const container = { id, logConfig: { type: 'local', config: {} }, logPath: '' } as Parameters<typeof collectContainerLogs>[0]['containers'][number];
     const notes: string[] = [];
-    const [log] = await collectContainerLogs([container], '/var/lib/docker', root, (n) => notes.push(n), signal);
+    const [log] = await collectContainerLogs({ containers: [container], dataRoot: '/var/lib/docker', hostRoot: root, note: (n) => notes.push(n), signal });
     expect(log.error).toMatch(/ENOTDIR/);
     expect(notes).toEqual(['log files of 1 of 1 containers could not be read']);
   });

@@ -1,6 +1,6 @@
 // collectSnapshot against the real private engine: what users' hosts will give the checks.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { NEWEST_API, compareApiVersions } from '../../src/collect/docker-client.js';
+import { NEWEST_API, compareApiVersions } from '../../src/engine/connection.js';
 import { collectSnapshot } from '../../src/collect/snapshot.js';
 import { defaultConfig } from '../../src/config/settings.js';
 import type { Snapshot } from '../../src/snapshot.js';

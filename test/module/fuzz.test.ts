@@ -18,7 +18,7 @@ import { type MethodAnswer, badRequest, readMethods } from '../../src/module/met
 import { ModuleConfig } from '../../src/module/module-config.js';
 import { withDeadline } from '../../src/module/deadline.js';
 import { BodyProblems, GuardedMqttBase, type TwinRefusal } from '../../src/module/guarded-transport.js';
-import { buildReport } from '../../src/report/build.js';
+import { checkedReport } from '../support/report.js';
 import { container, snapshot } from '../support/snapshot-builder.js';
 
 /** Cases per input per run; the README's Reliability table states this number. */
@@ -52,7 +52,7 @@ const body = fc.oneof(
 
 const cycle: Cycle = (() => {
   const snap = snapshot({ containers: [container({ name: 'c', limits: { memoryBytes: 0 } })] });
-  return { snapshot: snap, report: buildReport(snap, defaultConfig()), durationMs: 1 };
+  return { snapshot: snap, report: checkedReport(snap, defaultConfig()), durationMs: 1 };
 })();
 const read = readMethods({ runCycle: async () => cycle, lastCycle: () => cycle, describeConfig: () => ({ config: defaultConfig() }) });
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/settings.js';
 import type { Cycle } from '../../src/module/cycle-runner.js';
 import { readMethods } from '../../src/module/methods.js';
-import { buildReport } from '../../src/report/build.js';
 import { METHOD_RESPONSE_MAX_BYTES } from '../../src/report/report-answer.js';
+import { checkedReport } from '../support/report.js';
 import { container, failed, snapshot } from '../support/snapshot-builder.js';
 
 function methodsOver(cycle: Cycle) {
@@ -19,7 +19,7 @@ function methodsOver(cycle: Cycle) {
   return { methods, runs: () => runs };
 }
 
-const cycleOf = (snap: ReturnType<typeof snapshot>, config = defaultConfig()): Cycle => ({ snapshot: snap, report: buildReport(snap, config), durationMs: 5 });
+const cycleOf = (snap: ReturnType<typeof snapshot>, config = defaultConfig()): Cycle => ({ snapshot: snap, report: checkedReport(snap, config), durationMs: 5 });
 const unlimited = (count: number) =>
   cycleOf(snapshot({ containers: Array.from({ length: count }, (_, i) => container({ name: `c${i}`.padEnd(200, 'x'), limits: { memoryBytes: 0 } })) }));
 

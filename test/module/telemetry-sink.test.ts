@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type Config, defaultConfig } from '../../src/config/settings.js';
-import { buildReport } from '../../src/report/build.js';
+import { checkedReport } from '../support/report.js';
 import { type OutputName, TelemetrySink } from '../../src/module/telemetry-sink.js';
 import { container, snapshot } from '../support/snapshot-builder.js';
 
-const report = (memoryBytes: number) => buildReport(snapshot({ containers: [container({ name: 'c', limits: { memoryBytes } })] }), defaultConfig());
+const report = (memoryBytes: number) => checkedReport(snapshot({ containers: [container({ name: 'c', limits: { memoryBytes } })] }), defaultConfig());
 
 function sinkWithClock(config: Partial<Config>) {
   const sent: { output: OutputName; properties: Record<string, string> }[] = [];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Check, Status } from '../../src/checks/types.js';
 import { defaultConfig } from '../../src/config/settings.js';
-import { type Report, buildReport } from '../../src/report/build.js';
+import type { Report } from '../../src/report/build.js';
+import { checkedReport } from '../support/report.js';
 import { EXIT_AGENT_FAILED, EXIT_HEALTHY, EXIT_UNHEALTHY, exitCodeFor } from '../../src/report/exit-code.js';
 import { snapshot } from '../support/snapshot-builder.js';
 
@@ -13,7 +14,7 @@ function reportWith(...statuses: Status[]): Report {
     twinNumbers: [],
     run: () => statuses.map((status, i) => ({ subject: `s${i}`, status, message: status, details: {}, remediation: 'fix' })),
   };
-  return buildReport(snapshot(), defaultConfig(), [check]);
+  return checkedReport(snapshot(), defaultConfig(), [check]);
 }
 
 describe('exitCodeFor', () => {
@@ -46,7 +47,7 @@ describe('exitCodeFor', () => {
   it('a check that threw exits with 2, the agent failed, whatever the host looks like', () => {
     const throwing: Check = { id: 'b.two', title: 'B', needs: ['containers'], twinNumbers: [], run: () => { throw new Error('boom'); } };
     const healthy: Check = { id: 'a.one', title: 'A', needs: ['containers'], twinNumbers: [], run: () => [{ subject: 'x', status: 'ok', message: 'fine', details: {} }] };
-    const report = buildReport(snapshot(), defaultConfig(), [healthy, throwing]);
+    const report = checkedReport(snapshot(), defaultConfig(), [healthy, throwing]);
     expect(report.failedChecks).toEqual(['b.two']);
     expect(exitCodeFor(report, { warningsAsErrors: false })).toBe(EXIT_AGENT_FAILED);
     expect(exitCodeFor(reportWith('error'), { warningsAsErrors: false })).toBe(EXIT_UNHEALTHY);

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { byWorstFirst } from '../../src/checks/status.js';
 import type { Status } from '../../src/checks/types.js';
-import { fitToBudget, truncate, worstThatFit } from '../../src/report/fit.js';
+import { fitToBudget, worstThatFit } from '../../src/report/fit.js';
+import { truncate } from '../../src/truncate.js';
 
 const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 

@@ -1,7 +1,7 @@
 // The Prometheus exposition of one cycle, parsed back with a real parser of the text format.
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/settings.js';
-import { buildReport } from '../../src/report/build.js';
+import { checkedReport } from '../support/report.js';
 import { type Family, MAX_SERIES_PER_FAMILY, capFamilies, cycleFamilies, omittedFamily, renderExposition } from '../../src/report/metrics.js';
 import type { Snapshot } from '../../src/snapshot.js';
 import { parseExposition, seriesOf as samples } from '../support/prometheus.js';
@@ -10,7 +10,7 @@ import { COLLECTED_AT, GiB, MiB, certificate, container, filesystem, logFiles, s
 const IOTEDGE = { iothub: 'contoso.azure-devices.net', edge_device: 'gateway-7', instance_number: 'b2c4', module_name: 'edgeHealth' };
 
 function scrape(snap: Snapshot, common = IOTEDGE) {
-  const report = buildReport(snap, defaultConfig());
+  const report = checkedReport(snap, defaultConfig());
   return parseExposition(renderExposition(cycleFamilies({ snapshot: snap, report, durationMs: 1234 }), common));
 }
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/settings.js';
-import { buildReport } from '../../src/report/build.js';
+import { checkedReport } from '../support/report.js';
 import { TELEMETRY_MAX_BYTES, alertEvents, checkStatuses, healthEvent } from '../../src/report/telemetry.js';
 import { container, snapshot } from '../support/snapshot-builder.js';
 
-const healthy = () => buildReport(snapshot({ containers: [container({ name: 'fine' })] }), defaultConfig());
+const healthy = () => checkedReport(snapshot({ containers: [container({ name: 'fine' })] }), defaultConfig());
 const unlimited = (count: number) =>
-  buildReport(snapshot({ containers: Array.from({ length: count }, (_, i) => container({ name: `c${i}`, limits: { memoryBytes: 0 } })) }), defaultConfig());
+  checkedReport(snapshot({ containers: Array.from({ length: count }, (_, i) => container({ name: `c${i}`, limits: { memoryBytes: 0 } })) }), defaultConfig());
 
 describe('health event', () => {
   it('summarises every check and lists the problems', () => {

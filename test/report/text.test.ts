@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Check, Finding } from '../../src/checks/types.js';
 import { type Config, defaultConfig } from '../../src/config/settings.js';
-import { type Report, buildReport } from '../../src/report/build.js';
+import type { Report } from '../../src/report/build.js';
+import { checkedReport } from '../support/report.js';
 import { renderText } from '../../src/report/text.js';
 import { type SnapshotOverrides, GiB, container, failed, filesystem, snapshot } from '../support/snapshot-builder.js';
 
@@ -20,7 +21,7 @@ function bad(status: 'warning' | 'error', subject: string, message: string, reme
 }
 
 function render(checks: Check[], { snap = {}, config = {} }: { snap?: SnapshotOverrides; config?: Partial<Config> } = {}): string {
-  const report: Report = buildReport(snapshot(snap), { ...defaultConfig(), ...config }, checks);
+  const report: Report = checkedReport(snapshot(snap), { ...defaultConfig(), ...config }, checks);
   return renderText(report, { color: false });
 }
 
@@ -125,7 +126,7 @@ describe('renderText', () => {
       sources: { volumes: failed('timeout') },
       volumes: null,
     });
-    const report = buildReport(troubled, defaultConfig());
+    const report = checkedReport(troubled, defaultConfig());
     expect(report.counts.error).toBeGreaterThan(0);
     const text = renderText(report, { color: false });
     expect(text).not.toMatch(ANSI);
@@ -141,7 +142,7 @@ describe('renderText', () => {
       // styleText leaves text plain unless the terminal takes color; FORCE_COLOR says it does.
       vi.stubEnv('FORCE_COLOR', '1');
       vi.stubEnv('NO_COLOR', undefined);
-      const report = buildReport(snapshot(), defaultConfig(), [check('a.b', [bad('error', 'z', 'broken', 'mend it')])]);
+      const report = checkedReport(snapshot(), defaultConfig(), [check('a.b', [bad('error', 'z', 'broken', 'mend it')])]);
       const colored = renderText(report, { color: true });
       expect(colored).toMatch(ANSI);
       expect(colored.replace(/\u001b\[\d+m/g, '')).toBe(renderText(report, { color: false }));
@@ -165,7 +166,7 @@ describe('renderText', () => {
     });
 
     it('fits a narrower terminal', () => {
-      const report = buildReport(snapshot(), defaultConfig(), [check('logs.size', [bad('warning', 'chatty', long, 'Cap it.')])]);
+      const report = checkedReport(snapshot(), defaultConfig(), [check('logs.size', [bad('warning', 'chatty', long, 'Cap it.')])]);
       for (const line of renderText(report, { color: false, width: 80 }).split('\n')) expect(line.length).toBeLessThanOrEqual(80);
     });
   });
@@ -187,7 +188,7 @@ describe('renderText', () => {
 
   it('--verbose lists skipped results with their reasons and every source with its duration', () => {
     const checks = [check('logs.size', [ok('a'), { subject: 'b', status: 'skipped', message: 'cannot read log files: EACCES', details: {} }])];
-    const report = buildReport(snapshot({ sources: { volumes: failed('engine unreachable') } }), defaultConfig(), checks);
+    const report = checkedReport(snapshot({ sources: { volumes: failed('engine unreachable') } }), defaultConfig(), checks);
     const quiet = renderText(report, { color: false });
     const verbose = renderText(report, { color: false, verbose: true });
     expect(quiet).not.toContain('b: cannot read log files: EACCES');

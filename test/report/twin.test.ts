@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/checks/registry.js';
 import { defaultConfig } from '../../src/config/settings.js';
-import { buildReport } from '../../src/report/build.js';
+import { checkedReport } from '../support/report.js';
 import { TWIN_HEALTH_MAX_BYTES, TWIN_REFRESH_MS, twinHealth, twinKey } from '../../src/report/twin.js';
 import { GiB, container, filesystem, logFiles, snapshot } from '../support/snapshot-builder.js';
 
@@ -10,7 +10,7 @@ function troubledReport(containers: number) {
   const list = Array.from({ length: containers }, (_, i) =>
     container({ name: `module-with-a-rather-long-name-${i}.example`, limits: { memoryBytes: 0, nanoCpus: 0 }, logConfig: { type: 'json-file', config: {} } }),
   );
-  return buildReport(
+  return checkedReport(
     snapshot({ containers: list, containerLogs: list.map((c) => logFiles({ containerId: c.id, files: [{ name: 'x', sizeBytes: 5 * 1024 ** 3 }] })) }),
     defaultConfig(),
   );
@@ -70,7 +70,7 @@ describe('twin health', () => {
   });
 
   it('stays under its budget even when one subject alone is over it, counting every subject it left out', () => {
-    const report = buildReport(snapshot({ containers: [container({ name: 'x'.repeat(2 * TWIN_HEALTH_MAX_BYTES), limits: { memoryBytes: 0 } })] }), defaultConfig());
+    const report = checkedReport(snapshot({ containers: [container({ name: 'x'.repeat(2 * TWIN_HEALTH_MAX_BYTES), limits: { memoryBytes: 0 } })] }), defaultConfig());
     const health = twinHealth(report, 3);
     expect(Buffer.byteLength(JSON.stringify(health))).toBeLessThanOrEqual(TWIN_HEALTH_MAX_BYTES);
     expect(Object.keys(health.checks)).toHaveLength(report.checks.length);
@@ -82,7 +82,7 @@ describe('twin health', () => {
 
 /** A host whose free space drifts between cycles; below 20 % free disk.space is a warning. */
 function hostReport(availableBytes: number, collectedAt: string, extra: Parameters<typeof snapshot>[0] = {}) {
-  return buildReport(snapshot({ collectedAt, filesystems: { filesystems: [filesystem({ availableBytes })], unreadable: [], notMounted: [] }, ...extra }), defaultConfig());
+  return checkedReport(snapshot({ collectedAt, filesystems: { filesystems: [filesystem({ availableBytes })], unreadable: [], notMounted: [] }, ...extra }), defaultConfig());
 }
 const at = (minutes: number) => new Date(Date.parse('2024-05-01T12:00:00.000Z') + minutes * 60_000).toISOString();
 

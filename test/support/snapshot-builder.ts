@@ -206,7 +206,7 @@ export function certificate(overrides: Partial<CertificateInfo> = {}): Certifica
     notAfter: '2025-05-01T12:00:00.000Z',
     fingerprint: 'AA:BB',
     alsoIn: [],
-    autoRenewed: false,
+    heldBy: 'file',
     renewPolicy: null,
     ...overrides,
   };

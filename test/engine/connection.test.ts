@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NEWEST_API, OLDEST_API, compareApiVersions, negotiateApiVersion } from '../../src/collect/docker-client.js';
+import { NEWEST_API, OLDEST_API, compareApiVersions, negotiateApiVersion } from '../../src/engine/connection.js';
 
 describe('compareApiVersions', () => {
   it('orders by major, then minor, numerically', () => {

@@ -2,7 +2,8 @@
 // agrees on an API version whose response shapes this agent knows.
 import { existsSync } from 'node:fs';
 import Docker from 'dockerode';
-import { NotInstalledError } from './run-source.js';
+import { NotInstalledError } from '../errors.js';
+import { getJson } from './get-json.js';
 
 /** Oldest API read here: Moby 20.10, the engine IoT Edge has shipped since 2021 (one-shot stats arrived in it). */
 export const OLDEST_API = '1.41';
@@ -36,7 +37,7 @@ export async function connectEngine(endpoint: string, signal: AbortSignal): Prom
   let version: EngineVersion;
   try {
     // /version is served unversioned by every engine, so it is asked before any version is chosen.
-    version = await getJson<EngineVersion>(new Docker(address), '/version', {}, signal);
+    version = await getJson<EngineVersion>(new Docker(address), { path: '/version', signal });
   } catch (error) {
     // The default socket and nothing there: no engine on this host. Anything else — a DOCKER_HOST or
     // TLS setup that does not work, a socket that refuses — is a fault.
@@ -84,15 +85,4 @@ export function compareApiVersions(a: string, b: string): number {
   const [aMajor, aMinor] = a.split('.').map(Number);
   const [bMajor, bMinor] = b.split('.').map(Number);
   return aMajor - bMajor || aMinor - bMinor;
-}
-
-/** A raw GET for endpoints dockerode does not pass query options to. */
-export function getJson<T>(docker: Docker, path: string, query: Record<string, string>, signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    docker.modem.dial(
-      // @types/docker-modem's DialOptions lacks abortSignal, which docker-modem honours.
-      { path: `${path}?`, method: 'GET', options: query, abortSignal: signal, statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' } } as never,
-      (error: unknown, data: unknown) => (error ? reject(error) : resolve(data as T)),
-    );
-  });
 }

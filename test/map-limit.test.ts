@@ -2,7 +2,7 @@
 // (Node warns past 10 listeners on one signal), and aborting it still stops every call.
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { mapLimit } from '../../src/collect/map-limit.js';
+import { mapLimit } from '../src/map-limit.js';
 
 /** Warnings Node emits while `work` runs. */
 async function warningsDuring(work: () => Promise<unknown>): Promise<Error[]> {
