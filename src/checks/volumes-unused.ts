@@ -1,6 +1,7 @@
 import { cite } from './checklist.js';
 import { formatBytes } from '../config/size.js';
 import { planVolumePrune } from '../actions/prune-volumes.js';
+import type { VolumeInfo } from '../snapshot.js';
 import { protectionReason } from '../volume-protection.js';
 import type { Check, Finding } from './types.js';
 
@@ -49,43 +50,58 @@ export const volumesUnused: Check = {
       pruneOlderThanHours: config.pruneOlderThanHours,
     };
     const sizesUnknownBecause = snapshot.sources.volumeSizes.error ?? 'the engine did not report it';
-
-    return judged.map(({ volume, protectedBecause }): Finding => {
-      const size = volume.sizeBytes === null ? 'size unknown' : formatBytes(volume.sizeBytes);
-      const removesNow = removedNow.has(volume.name);
-      const prune = removesNow ? 'prune removes it' : `prune keeps it: ${keptBecause.get(volume.name) ?? 'not planned'}`;
-      const details = {
-        sizeBytes: volume.sizeBytes,
-        anonymous: volume.anonymous,
-        createdAt: volume.createdAt,
-        protected: protectedBecause !== undefined,
-        ...(protectedBecause ? { protectedBecause } : {}),
-        pruneRemovesNow: removesNow,
-        pruneKeepsBecause: removesNow ? null : (keptBecause.get(volume.name) ?? null),
-        ...totals,
-      };
-      if (protectedBecause) {
-        return { subject: volume.name, status: 'ok', message: `unused (${size}) but protected: ${protectedBecause}`, details };
-      }
-      if (volume.sizeBytes === 0) {
-        return { subject: volume.name, status: 'ok', message: `unused and empty (0 B): nothing to reclaim; ${prune}`, details };
-      }
-      if (overThreshold) {
-        return {
-          subject: volume.name,
-          status: 'warning',
-          message: `unused, ${size}; unused volumes hold ${unknownSizes > 0 ? 'at least ' : ''}${formatBytes(knownBytes)}, over ${formatBytes(config.unusedVolumesWarnBytes)}; ${prune}`,
-          details,
-          remediation: removesNow ? REMEDIATION : `${REMEDIATION} ${YOUNG}`,
-        };
-      }
-      if (volume.sizeBytes === null) {
-        return { subject: volume.name, status: 'skipped', message: `unused, size unknown (${sizesUnknownBecause}); ${prune}`, details };
-      }
-      return { subject: volume.name, status: 'ok', message: `unused, ${size}; unused volumes total ${describeTotal(totals)}; ${prune}`, details };
-    });
+    const context = { removedNow, keptBecause, totals, overThreshold, knownBytes, unknownSizes, warnBytes: config.unusedVolumesWarnBytes, sizesUnknownBecause };
+    return judged.map((j) => volumeFinding(j.volume, j.protectedBecause, context));
   },
 };
+
+interface JudgingContext {
+  removedNow: Set<string>;
+  keptBecause: Map<string, string>;
+  totals: { removableBytes: number | null; unknownSizeCount: number; warnAboveBytes: number } & Record<string, unknown>;
+  overThreshold: boolean;
+  knownBytes: number;
+  unknownSizes: number;
+  warnBytes: number;
+  sizesUnknownBecause: string;
+}
+
+/** One unused volume: protected, empty, part of too much, of unknown size, or within the limit. */
+function volumeFinding(volume: VolumeInfo, protectedBecause: string | undefined, context: JudgingContext): Finding {
+  const { removedNow, keptBecause, totals, overThreshold, knownBytes, unknownSizes, warnBytes, sizesUnknownBecause } = context;
+  const size = volume.sizeBytes === null ? 'size unknown' : formatBytes(volume.sizeBytes);
+  const removesNow = removedNow.has(volume.name);
+  const prune = removesNow ? 'prune removes it' : `prune keeps it: ${keptBecause.get(volume.name) ?? 'not planned'}`;
+  const details = {
+    sizeBytes: volume.sizeBytes,
+    anonymous: volume.anonymous,
+    createdAt: volume.createdAt,
+    protected: protectedBecause !== undefined,
+    ...(protectedBecause ? { protectedBecause } : {}),
+    pruneRemovesNow: removesNow,
+    pruneKeepsBecause: removesNow ? null : (keptBecause.get(volume.name) ?? null),
+    ...totals,
+  };
+  if (protectedBecause) {
+    return { subject: volume.name, status: 'ok', message: `unused (${size}) but protected: ${protectedBecause}`, details };
+  }
+  if (volume.sizeBytes === 0) {
+    return { subject: volume.name, status: 'ok', message: `unused and empty (0 B): nothing to reclaim; ${prune}`, details };
+  }
+  if (overThreshold) {
+    return {
+      subject: volume.name,
+      status: 'warning',
+      message: `unused, ${size}; unused volumes hold ${unknownSizes > 0 ? 'at least ' : ''}${formatBytes(knownBytes)}, over ${formatBytes(warnBytes)}; ${prune}`,
+      details,
+      remediation: removesNow ? REMEDIATION : `${REMEDIATION} ${YOUNG}`,
+    };
+  }
+  if (volume.sizeBytes === null) {
+    return { subject: volume.name, status: 'skipped', message: `unused, size unknown (${sizesUnknownBecause}); ${prune}`, details };
+  }
+  return { subject: volume.name, status: 'ok', message: `unused, ${size}; unused volumes total ${describeTotal(totals)}; ${prune}`, details };
+}
 
 function describeTotal(totals: { removableBytes: number | null; unknownSizeCount: number; warnAboveBytes: number }): string {
   if (totals.removableBytes === null) return 'unknown (volume sizes not collected)';

@@ -70,17 +70,9 @@ interface Running {
 
 async function start(settings: ModuleConfig, logger: Logger, stop: AbortSignal, running: Running): Promise<void> {
   const startedAt = new Date().toISOString();
-  const bodyProblems = new BodyProblems((refusal) => settings.refuseDesired(refusal));
-  const gate = new ConnectGate((error, retryInMs) => logger.warn({ error: error.message, retryInMs }, 'edgeHub connection failed; next attempt after a pause'));
-  const client = await createModuleClient(settings.current, bodyProblems, gate);
-  running.client = client;
-  client.on('error', (error: Error) => logger.warn({ error: error.message }, 'module client error'));
-  // The SDK retries nothing itself (client.ts): every drop comes here at once, and this loop reconnects.
-  const reconnect = reconnector(client, gate, logger, stop);
-  client.on('disconnect', () => void reconnect());
-  // edgeHub may not listen yet when IoT Edge starts the module: the same paced attempts, within the startup deadline.
-  if (!(await withDeadline(openPaced(client, gate, logger, stop, 'connecting to edgeHub'), STARTUP_DEADLINE_MS, 'connecting to edgeHub'))) return;
-  logger.info({ productInfo: settings.current.productInfo, transport: settings.current.transport }, 'connected to edgeHub');
+  const connected = await connect(settings, logger, stop, running);
+  if (!connected) return;
+  const { client, bodyProblems } = connected;
 
   const twin = await withDeadline(client.getTwin(), STARTUP_DEADLINE_MS, 'reading the module twin');
   const reporter = new TwinReporter(twin, logger);
@@ -116,18 +108,31 @@ async function start(settings: ModuleConfig, logger: Logger, stop: AbortSignal, 
 
   // The SDK emits the whole desired state once subscribed, then again after every patch.
   twin.on('properties.desired', () => {
-    const before = JSON.stringify([settings.current.schedule, settings.current.jitterSeconds]);
-    const desired = twin.properties.desired as DesiredProperties;
-    if (settings.applyDesired(desired)) {
-      logger.level = settings.current.logLevel;
-      logger.info({ desiredVersion: desired.$version }, 'desired properties applied');
-    } else {
-      logger.warn({ desiredVersion: desired.$version, config: settings.reported() }, 'desired properties rejected; last good configuration stays');
-    }
-    reporter.report({ config: settings.reported() });
-    if (running.schedule && before !== JSON.stringify([settings.current.schedule, settings.current.jitterSeconds])) reschedule();
+    if (applyDesired(twin.properties.desired as DesiredProperties, settings, logger, reporter) && running.schedule) reschedule();
   });
 
+  await answerMethods({ client, logger, running, bodyProblems, settings, stop, runner, telemetry, runCycle });
+
+  reporter.report({ config: settings.reported(), agent: agentSection(startedAt) });
+  running.metrics = await startMetricsEndpoint(settings.current, logger, () => runner.last);
+  reschedule();
+  runCycle();
+}
+
+interface MethodContext {
+  client: ModuleClient;
+  logger: Logger;
+  running: Running;
+  bodyProblems: BodyProblems;
+  settings: ModuleConfig;
+  stop: AbortSignal;
+  runner: CycleRunner;
+  telemetry: TelemetrySink;
+  runCycle: () => void;
+}
+
+/** The read methods and the prunes; a prune sends its action event and brings the next cycle forward. */
+async function answerMethods({ client, logger, running, bodyProblems, settings, stop, runner, telemetry, runCycle }: MethodContext): Promise<void> {
   registerMethods(client, logger, running.actions, bodyProblems, {
     ...readMethods({
       runCycle: () => runner.run(),
@@ -149,11 +154,36 @@ async function start(settings: ModuleConfig, logger: Logger, stop: AbortSignal, 
       },
     }),
   });
+}
 
-  reporter.report({ config: settings.reported(), agent: agentSection(startedAt) });
-  running.metrics = await startMetricsEndpoint(settings.current, logger, () => runner.last);
-  reschedule();
-  runCycle();
+/** A client, open (paced attempts within the startup deadline), that reconnects by itself; undefined when stopped first. */
+async function connect(settings: ModuleConfig, logger: Logger, stop: AbortSignal, running: Running): Promise<{ client: ModuleClient; bodyProblems: BodyProblems } | undefined> {
+  const bodyProblems = new BodyProblems((refusal) => settings.refuseDesired(refusal));
+  const gate = new ConnectGate((error, retryInMs) => logger.warn({ error: error.message, retryInMs }, 'edgeHub connection failed; next attempt after a pause'));
+  const client = await createModuleClient(settings.current, bodyProblems, gate);
+  running.client = client;
+  client.on('error', (error: Error) => logger.warn({ error: error.message }, 'module client error'));
+  // The SDK retries nothing itself (client.ts): every drop comes here at once, and this loop reconnects.
+  const reconnect = reconnector(client, gate, logger, stop);
+  client.on('disconnect', () => void reconnect());
+  // edgeHub may not listen yet when IoT Edge starts the module: the same paced attempts, within the startup deadline.
+  if (!(await withDeadline(openPaced(client, gate, logger, stop, 'connecting to edgeHub'), STARTUP_DEADLINE_MS, 'connecting to edgeHub'))) return undefined;
+  logger.info({ productInfo: settings.current.productInfo, transport: settings.current.transport }, 'connected to edgeHub');
+  return { client, bodyProblems };
+}
+
+/** Takes the desired state (or keeps the last good one), reports the outcome; true when the schedule changed. */
+function applyDesired(desired: DesiredProperties, settings: ModuleConfig, logger: Logger, reporter: TwinReporter): boolean {
+  const scheduleOf = () => JSON.stringify([settings.current.schedule, settings.current.jitterSeconds]);
+  const before = scheduleOf();
+  if (settings.applyDesired(desired)) {
+    logger.level = settings.current.logLevel;
+    logger.info({ desiredVersion: desired.$version }, 'desired properties applied');
+  } else {
+    logger.warn({ desiredVersion: desired.$version, config: settings.reported() }, 'desired properties rejected; last good configuration stays');
+  }
+  reporter.report({ config: settings.reported() });
+  return before !== scheduleOf();
 }
 
 /** One reconnect loop at a time, however many disconnects the SDK reports. */

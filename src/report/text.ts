@@ -66,6 +66,23 @@ export function renderText(report: Report, { color, width = REPORT_WIDTH, verbos
     }
   }
 
+  renderSources(report, verbose, lines, add);
+  if (report.disabledChecks.length > 0) {
+    lines.push('');
+    add(`Disabled: ${report.disabledChecks.join(', ')}`, 2);
+  }
+  const { counts } = report;
+  lines.push(
+    '',
+    `Overall: ${paint(report.status, report.status)} (${counts.error} error, ${counts.warning} warning, ${counts.ok} ok, ${counts.skipped} skipped)`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+type AddLine = (text: string, indent: number) => void;
+
+/** The sources not collected and why; with verbose, every source with its time. */
+function renderSources(report: Report, verbose: boolean, lines: string[], add: AddLine): void {
   const notCollected = new Map<string, string[]>();
   for (const [name, source] of Object.entries(report.sources)) {
     if (!source.ok) notCollected.set(source.error ?? '', [...(notCollected.get(source.error ?? '') ?? []), name]);
@@ -82,16 +99,6 @@ export function renderText(report: Report, { color, width = REPORT_WIDTH, verbos
       add(`  ${name.padEnd(nameWidth)}  ${source.ok ? 'ok    ' : 'failed'} ${String(source.durationMs).padStart(6)} ms${escapeControl(said)}`, nameWidth + 4);
     }
   }
-  if (report.disabledChecks.length > 0) {
-    lines.push('');
-    add(`Disabled: ${report.disabledChecks.join(', ')}`, 2);
-  }
-  const { counts } = report;
-  lines.push(
-    '',
-    `Overall: ${paint(report.status, report.status)} (${counts.error} error, ${counts.warning} warning, ${counts.ok} ok, ${counts.skipped} skipped)`,
-  );
-  return `${lines.join('\n')}\n`;
 }
 
 function summarise(results: CheckResult[]): string {
