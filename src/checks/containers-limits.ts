@@ -1,5 +1,5 @@
 import { cite } from './checklist.js';
-import { formatBytes } from '../config/size.js';
+import { formatBytes } from '../size.js';
 import type { Config } from '../config/settings.js';
 import type { ContainerInfo, ContainerStats } from '../snapshot.js';
 import { type Problem, summariseProblems } from './problems.js';

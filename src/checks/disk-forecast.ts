@@ -1,5 +1,5 @@
 import { cite } from './checklist.js';
-import { formatBytes } from '../config/size.js';
+import { formatBytes } from '../size.js';
 import type { FilesystemHistory } from '../snapshot.js';
 import type { Check, Finding } from './types.js';
 

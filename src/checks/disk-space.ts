@@ -1,5 +1,5 @@
 import { cite } from './checklist.js';
-import { formatBytes } from '../config/size.js';
+import { formatBytes } from '../size.js';
 import { judgeFreeShare } from './free-share.js';
 import type { Check } from './types.js';
 

@@ -1,7 +1,7 @@
 // The stores of edgeHub and edgeAgent on the host: edgeHub keeps every message it cannot deliver
 // until its time to live, with no size cap of its own (Azure/iotedge#835, #6164), and RocksDB's
 // info logs in it are never removed (#2431).
-import { formatBytes } from '../config/size.js';
+import { formatBytes } from '../size.js';
 import type { Config } from '../config/settings.js';
 import type { ModuleStore } from '../snapshot.js';
 import { cite } from './checklist.js';

@@ -1,5 +1,5 @@
 import { cite } from './checklist.js';
-import { formatBytes } from '../config/size.js';
+import { formatBytes } from '../size.js';
 import { type SystemEnvName, envFlag } from '../iotedge.js';
 import { hostMemory, judgeSystemModule } from './system-modules.js';
 import type { Check } from './types.js';

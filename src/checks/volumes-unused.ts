@@ -1,5 +1,5 @@
 import { cite } from './checklist.js';
-import { formatBytes } from '../config/size.js';
+import { formatBytes } from '../size.js';
 import { planVolumePrune } from '../actions/prune-volumes.js';
 import type { VolumeInfo } from '../snapshot.js';
 import { protectionReason } from '../volume-protection.js';

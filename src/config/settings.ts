@@ -2,7 +2,7 @@
 // desired properties) are all derived from it and validated by the same schema.
 import cron from 'node-cron';
 import * as z from 'zod';
-import { formatBytes, parseSize } from './size.js';
+import { formatBytes, parseSize } from '../size.js';
 
 /** How a setting is written as text (env var, flag). */
 export type SettingKind = 'string' | 'number' | 'bytes' | 'boolean' | 'list';

@@ -1,6 +1,6 @@
 // A prune's answer for a person at a terminal: what was (or would be) removed, what was not and why.
 import type { PruneAnswer, PruneKind } from '../actions/plan.js';
-import { formatBytes } from '../config/size.js';
+import { formatBytes } from '../size.js';
 
 /** A summary line, one row per volume or image listed, and with a dry run how to go on. */
 export function renderPrune(kind: PruneKind, answer: PruneAnswer): string {

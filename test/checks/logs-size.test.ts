@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { logsSize } from '../../src/checks/logs-size.js';
 import type { Finding } from '../../src/checks/types.js';
 import { type Config, defaultConfig } from '../../src/config/settings.js';
-import { formatBytes } from '../../src/config/size.js';
+import { formatBytes } from '../../src/size.js';
 import type { ContainerInfo, ContainerLogFiles } from '../../src/snapshot.js';
 import { GiB, MiB, container, logFiles, snapshot } from '../support/snapshot-builder.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, parseSize } from '../../src/config/size.js';
+import { formatBytes, parseSize } from '../src/size.js';
 
 const KiB = 1024;
 const MiB = 1024 ** 2;
